@@ -1,0 +1,58 @@
+"""The contracts bound to Faust: raw topics of the registry, publishing with retry, and the health page.
+
+Each service's app.py uses these so that every stage speaks to the bus the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import faust
+from faust.web import Request, Response, View
+
+from contracts.codec import encode
+from contracts.delivery import Outgoing, RetryPolicy, send_with_retry
+from contracts.topics import Topic, topics_written_by
+
+
+def raw_topic(app: faust.App, topic: Topic) -> faust.TopicT:
+    """A Faust topic carrying encoded events as bytes (decoding is the consumer's, with contract checks)."""
+    return app.topic(topic.name, value_serializer="raw", key_serializer="raw", partitions=topic.partitions)
+
+
+def publisher(app: faust.App, service: str, retry: RetryPolicy) -> Callable[[Outgoing], Awaitable[None]]:
+    """A function publishing an Outgoing on its topic and waiting for the broker's acknowledgement.
+
+    Only the topics the registry assigns to `service` can be written (single writer per topic).
+    """
+    topics = {t.name: raw_topic(app, t) for t in topics_written_by(service)}
+
+    async def publish(outgoing: Outgoing) -> None:
+        target = topics.get(outgoing.topic.name)
+        if target is None:
+            raise PermissionError(f"{service} is not the writer of {outgoing.topic.name}")
+        record = encode(outgoing.event)
+
+        async def send() -> None:
+            delivery = await target.send(key=record.key, value=record.value, headers=record.headers)
+            await delivery
+
+        await send_with_retry(send, retry, outgoing.event.event_type)
+
+    return publish
+
+
+def add_health_page(app: faust.App, service: str) -> None:
+    """GET /healthz: 200 once the worker has joined its consumer group (it is consuming), else 503."""
+    state = {"joined": False}
+
+    @app.on_rebalance_complete.connect
+    def _joined(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+        state["joined"] = True
+
+    @app.page("/healthz")
+    class Health(View):
+        async def get(self, request: Request) -> Response:
+            body = {"service": service, "joined": state["joined"], "rebalancing": bool(app.rebalancing)}
+            return self.json(body, status=200 if state["joined"] else 503)

@@ -1,0 +1,200 @@
+"""One input record → output events, with the failure rules every stage shares. No Kafka import.
+
+- contract error (undecodable or invalid event): quarantined as `contract_error`, never retried;
+- transient error (a dependency down): retried with capped exponential backoff until it succeeds;
+- data rejected: quarantined with the handler's reason code;
+- anything else: quarantined as `processing_error` naming the exception type and code location only
+  (exception messages can carry values from the data, so they are never copied into events or logs).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import traceback
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from contracts.codec import HEADER_EVENT_TYPE, decode
+from contracts.envelope import EventBase, Producer, derived_event_id
+from contracts.errors import ContractError, DataRejected, TransientError
+from contracts.events import (
+    QuarantinedBody,
+    QuarantineKind,
+    StudyQuarantined,
+    StudyStable,
+)
+from contracts.topics import QUARANTINE, Topic
+
+E = TypeVar("E", bound=EventBase)
+
+log = logging.getLogger("radcurate.delivery")
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """An event to publish on a topic."""
+
+    topic: Topic
+    event: EventBase
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    initial_delay: float = 0.5
+    max_delay: float = 30.0
+
+    def delay(self, attempt: int) -> float:
+        return float(min(self.max_delay, self.initial_delay * 2 ** max(0, attempt - 1)))
+
+
+@dataclass
+class StageContext:
+    """What a stage needs to build quarantine events about its inputs."""
+
+    stage: str
+    producer: Producer
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+
+    def quarantine(
+        self,
+        source: EventBase | None,
+        *,
+        kind: QuarantineKind,
+        reason: str,
+        detail: str,
+        source_topic: str | None = None,
+        correlation_id: uuid.UUID | None = None,
+        **extra: Any,
+    ) -> Outgoing:
+        """A quarantine event about `source` (or about an undecodable record when `source` is None)."""
+        refs = study_refs(source) if source is not None else {}
+        refs.update(extra)
+        body = QuarantinedBody(
+            stage=self.stage,
+            kind=kind,
+            reason=reason,
+            detail=detail[:2000],
+            source_topic=source_topic,
+            source_event_id=str(source.event_id) if source is not None else refs.pop("source_event_id", None),
+            source_event_type=source.event_type if source is not None else refs.pop("source_event_type", None),
+            **refs,
+        )
+        if source is not None:
+            correlation = source.correlation_id
+        elif correlation_id is not None:
+            correlation = correlation_id
+        else:
+            correlation = derived_event_id("undecodable", source_topic, detail)
+        event_id = derived_event_id(self.stage, "quarantine", body.source_event_id or correlation, reason)
+        event = StudyQuarantined.create(
+            body, correlation_id=correlation, producer=self.producer, event_id=event_id
+        )
+        return Outgoing(QUARANTINE[self.stage], event)
+
+
+def study_refs(event: EventBase) -> dict[str, Any]:
+    """Pseudonymous references to the study an event is about (never PHI)."""
+    body = event.body
+    if isinstance(event, StudyStable):
+        return {"edge_study_id": body.edge_study_id, "site_id": body.site_id}
+    study = getattr(body, "study", None)
+    if study is not None:
+        return {
+            "edge_study_id": study.edge_study_id,
+            "study_uid": study.study_uid,
+            "site_id": study.site_id,
+        }
+    return {}
+
+
+def describe_exception(exc: BaseException) -> str:
+    """Type and innermost code location of an exception, without its message."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno} in {frames[-1].name}" if frames else ""
+    return f"{type(exc).__module__}.{type(exc).__qualname__}{where}"
+
+
+async def process_record(
+    ctx: StageContext,
+    *,
+    topic: str,
+    value: bytes | None,
+    headers: Mapping[str, bytes],
+    expected: type[E],
+    handle: Callable[[E], Awaitable[list[Outgoing]]],
+) -> list[Outgoing]:
+    """Decode one record and run the stage handler on it, applying the shared failure rules."""
+    try:
+        event = decode(value, headers, expected)
+    except ContractError as exc:
+        log.warning("contract error on %s: %s", topic, exc)
+        excerpt = base64.b64encode((value or b"")[:4096]).decode()
+        return [
+            ctx.quarantine(
+                None,
+                kind=QuarantineKind.CONTRACT_ERROR,
+                reason=exc.reason,
+                detail=str(exc),
+                source_topic=topic,
+                payload_excerpt=excerpt,
+                source_event_type=headers.get(HEADER_EVENT_TYPE, b"").decode(errors="replace") or None,
+            )
+        ]
+
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return await handle(event)
+        except TransientError as exc:
+            delay = ctx.retry.delay(attempt)
+            log.warning(
+                "transient failure (attempt %d, retry in %.1fs) correlation_id=%s: %s",
+                attempt, delay, event.correlation_id, exc,
+            )
+            await asyncio.sleep(delay)
+        except DataRejected as exc:
+            log.info("rejected correlation_id=%s reason=%s", event.correlation_id, exc.reason)
+            return [
+                ctx.quarantine(
+                    event,
+                    kind=QuarantineKind.DATA_REJECTED,
+                    reason=exc.reason,
+                    detail=exc.detail,
+                    source_topic=topic,
+                    edge_instance_ids=list(exc.edge_instance_ids),
+                )
+            ]
+        except Exception as exc:
+            detail = describe_exception(exc)
+            log.error("processing error correlation_id=%s: %s", event.correlation_id, detail)
+            return [
+                ctx.quarantine(
+                    event,
+                    kind=QuarantineKind.PROCESSING_ERROR,
+                    reason="unexpected_error",
+                    detail=detail,
+                    source_topic=topic,
+                )
+            ]
+
+
+async def send_with_retry(send: Callable[[], Awaitable[object]], retry: RetryPolicy, what: str) -> None:
+    """Await `send` until it succeeds: an unreachable broker pauses the stage instead of losing the event."""
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            await send()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            delay = retry.delay(attempt)
+            log.warning("publishing %s failed (attempt %d, retry in %.1fs): %s", what, attempt, delay,
+                        type(exc).__name__)
+            await asyncio.sleep(delay)

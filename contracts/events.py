@@ -1,0 +1,282 @@
+"""Event bodies and event types. Pointers and metadata only: pixel data never travels on the bus.
+
+Before de-identification events carry only edge-Orthanc identifiers (opaque hashes) and codes;
+after it, only pseudonymised UIDs. Neither kind carries names, original UIDs or dates of birth.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any, ClassVar, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from contracts.envelope import EventBase
+
+PseudoUID = str  # a UID under the 2.25 root produced by the keyed pseudonymiser
+UID_PATTERN = r"^[0-9]+(\.[0-9]+)*$"
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---------------------------------------------------------------- shared parts
+
+
+class StageRun(Model):
+    """One stage's processing of a study: which code and which rule versions produced the output."""
+
+    stage: Literal["ingest", "deid", "harmonize", "qc", "index"]
+    service_version: str
+    rules: dict[str, str] = Field(
+        default_factory=dict, description="Versions of the data files that drove the stage, by name."
+    )
+    finished_at: AwareDatetime
+
+
+class Verdict(StrEnum):
+    """QC result: FAIL is a verdict on the data, ERROR a processing fault."""
+
+    PASS = "PASS"  # noqa: S105 - a QC verdict, not a password
+    FAIL = "FAIL"
+    ERROR = "ERROR"
+
+
+class QuarantineKind(StrEnum):
+    DATA_REJECTED = "data_rejected"
+    PROCESSING_ERROR = "processing_error"
+    CONTRACT_ERROR = "contract_error"
+    QC_FAILED = "qc_failed"
+
+
+# ---------------------------------------------------------------- ingest
+
+
+class Sender(Model):
+    """How the study reached the edge archive (Orthanc's instance metadata)."""
+
+    origin: str = Field(description="Orthanc 'Origin': DicomProtocol, RestApi, Plugins, Lua or Unknown.")
+    calling_aet: str | None = None
+    called_aet: str | None = None
+    http_user: str | None = None
+
+
+class SeriesInventory(Model):
+    edge_series_id: str
+    modality: str | None = None
+    instance_ids: list[str] = Field(description="Edge-Orthanc instance ids of the series.")
+
+
+class StudyStableBody(Model):
+    """A study that the edge archive reports stable (no new instance for StableAge seconds)."""
+
+    edge_study_id: str
+    change_seq: int = Field(ge=0, description="Sequence number of the StableStudy change in /changes.")
+    site_id: str
+    sender: Sender
+    series: list[SeriesInventory]
+    instance_count: int = Field(ge=0)
+
+
+# ---------------------------------------------------------------- deid
+
+
+class StudyRef(Model):
+    """Identity of a de-identified study, common to every event after de-identification."""
+
+    study_uid: PseudoUID = Field(pattern=UID_PATTERN)
+    patient_pseudonym: str
+    site_id: str
+    edge_study_id: str
+    research_study_id: str
+    study_date: dt.date | None = Field(default=None, description="Study date after the de-id profile's date rule.")
+    study_description: str | None = Field(default=None, description="Cleaned description, when the profile keeps it.")
+    modalities: list[str] = Field(default_factory=list)
+
+
+class SkippedInstance(Model):
+    edge_instance_id: str
+    reason: str
+    detail: str
+
+
+class DeidentifiedSeries(Model):
+    series_uid: PseudoUID = Field(pattern=UID_PATTERN)
+    research_series_id: str
+    modality: str
+    instance_count: int = Field(ge=0)
+    series_number: int | None = None
+    series_description: str | None = None
+    body_part_examined: str | None = None
+
+
+class StudyDeidentifiedBody(Model):
+    study: StudyRef
+    series: list[DeidentifiedSeries]
+    skipped_instances: list[SkippedInstance] = Field(default_factory=list)
+    provenance: list[StageRun]
+
+
+# ---------------------------------------------------------------- harmonize
+
+
+class BodyPart(Model):
+    """Body part as a SNOMED CT code from DICOM CID 4031, or `unknown`; the header's value kept as `raw`."""
+
+    code: str = Field(description="SNOMED CT concept id, or 'unknown'.")
+    scheme: Literal["SCT"] | None = None
+    meaning: str | None = None
+    raw: str | None = None
+    source: str = Field(description="Where the value came from, e.g. BodyPartExamined or SeriesDescription.")
+
+
+class SeriesGeometry(Model):
+    """Geometry of an image series, derived from per-slice positions rather than SliceThickness."""
+
+    rows: int
+    columns: int
+    slice_count: int
+    pixel_spacing: tuple[float, float] = Field(description="Row spacing, column spacing in mm.")
+    slice_spacing: float | None = Field(description="Median distance between adjacent slice positions (mm).")
+    slice_thickness: float | None = None
+    orientation: str = Field(description="Three-letter DICOM/LPS orientation code, e.g. LPS for axial.")
+    plane: Literal["AXIAL", "CORONAL", "SAGITTAL", "OBLIQUE"]
+    direction: tuple[float, float, float, float, float, float, float, float, float]
+    origin: tuple[float, float, float]
+    extent_mm: tuple[float, float, float]
+
+
+class HarmonizedSeries(DeidentifiedSeries):
+    body_part: BodyPart
+    geometry: SeriesGeometry | None = None
+    geometry_note: str | None = Field(default=None, description="Why geometry is absent, as a code.")
+
+
+class StudyHarmonizedBody(Model):
+    study: StudyRef
+    series: list[HarmonizedSeries]
+    skipped_instances: list[SkippedInstance] = Field(default_factory=list)
+    provenance: list[StageRun]
+
+
+# ---------------------------------------------------------------- qc
+
+
+class QCFinding(Model):
+    """One machine-readable reason behind a verdict, with the values that triggered it."""
+
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    verdict: Verdict = Field(description="The verdict this finding implies on its own.")
+    series_uid: PseudoUID | None = None
+    message: str
+    evidence: dict[str, Any] = Field(default_factory=dict)
+
+
+class SeriesQC(Model):
+    verdict: Verdict
+    findings: list[QCFinding] = Field(default_factory=list)
+    checks: list[str] = Field(default_factory=list, description="Names of the checks that ran.")
+
+
+class QCSeries(HarmonizedSeries):
+    qc: SeriesQC
+
+
+class StudyQC(Model):
+    verdict: Verdict
+    findings: list[QCFinding] = Field(default_factory=list)
+
+
+class StudyQCBody(Model):
+    study: StudyRef
+    series: list[QCSeries]
+    qc: StudyQC
+    skipped_instances: list[SkippedInstance] = Field(default_factory=list)
+    provenance: list[StageRun]
+
+
+# ---------------------------------------------------------------- index
+
+
+class StudyCuratedBody(StudyQCBody):
+    """A study as indexed, for downstream subscribers; `document_version` grows with each re-indexing."""
+
+    document_version: int = Field(ge=1)
+    indexed_at: AwareDatetime
+
+
+# ---------------------------------------------------------------- quarantine
+
+
+class QuarantinedBody(Model):
+    """Something a stage could not or would not pass on. The source data stays in the edge archive."""
+
+    stage: Literal["ingest", "deid", "harmonize", "qc", "index"]
+    kind: QuarantineKind
+    reason: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Stable reason code.")
+    detail: str = Field(max_length=2000, description="Human-readable explanation; never contains PHI.")
+    edge_study_id: str | None = None
+    edge_instance_ids: list[str] = Field(default_factory=list)
+    study_uid: PseudoUID | None = None
+    series_uids: list[PseudoUID] = Field(default_factory=list)
+    site_id: str | None = None
+    findings: list[QCFinding] = Field(default_factory=list)
+    source_topic: str | None = None
+    source_event_id: str | None = None
+    source_event_type: str | None = None
+    payload_excerpt: str | None = Field(
+        default=None, max_length=8192, description="Base64 of the first bytes of an undecodable event."
+    )
+
+
+# ---------------------------------------------------------------- event types
+
+
+class StudyStable(EventBase):
+    EVENT_TYPE: ClassVar[str] = "study.stable"
+    SCHEMA_VERSION: ClassVar[str] = "1.0"
+    event_type: Literal["study.stable"] = "study.stable"
+    body: StudyStableBody
+
+
+class StudyDeidentified(EventBase):
+    EVENT_TYPE: ClassVar[str] = "study.deidentified"
+    SCHEMA_VERSION: ClassVar[str] = "1.0"
+    event_type: Literal["study.deidentified"] = "study.deidentified"
+    body: StudyDeidentifiedBody
+
+
+class StudyHarmonized(EventBase):
+    EVENT_TYPE: ClassVar[str] = "study.harmonized"
+    SCHEMA_VERSION: ClassVar[str] = "1.0"
+    event_type: Literal["study.harmonized"] = "study.harmonized"
+    body: StudyHarmonizedBody
+
+
+class StudyQCResult(EventBase):
+    EVENT_TYPE: ClassVar[str] = "study.qc_result"
+    SCHEMA_VERSION: ClassVar[str] = "1.0"
+    event_type: Literal["study.qc_result"] = "study.qc_result"
+    body: StudyQCBody
+
+
+class StudyCurated(EventBase):
+    EVENT_TYPE: ClassVar[str] = "study.curated"
+    SCHEMA_VERSION: ClassVar[str] = "1.0"
+    event_type: Literal["study.curated"] = "study.curated"
+    body: StudyCuratedBody
+
+
+class StudyQuarantined(EventBase):
+    EVENT_TYPE: ClassVar[str] = "study.quarantined"
+    SCHEMA_VERSION: ClassVar[str] = "1.0"
+    event_type: Literal["study.quarantined"] = "study.quarantined"
+    body: QuarantinedBody
+
+
+EVENT_TYPES: dict[str, type[EventBase]] = {
+    cls.EVENT_TYPE: cls
+    for cls in (StudyStable, StudyDeidentified, StudyHarmonized, StudyQCResult, StudyCurated, StudyQuarantined)
+}

@@ -1,0 +1,15 @@
+"""Run the deid worker: python -m services.deid"""
+
+import faust
+
+from contracts.logs import logging_config
+from services.deid import SERVICE
+from services.deid.app import app, settings
+
+if __name__ == "__main__":
+    worker = faust.Worker(
+        app,
+        loglevel=settings.log_level,
+        logging_config=logging_config(SERVICE, settings.log_level, settings.log_format),
+    )
+    worker.execute_from_commandline()

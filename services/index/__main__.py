@@ -1,0 +1,15 @@
+"""Run the index worker: python -m services.index"""
+
+import faust
+
+from contracts.logs import logging_config
+from services.index import SERVICE
+from services.index.app import app, settings
+
+if __name__ == "__main__":
+    worker = faust.Worker(
+        app,
+        loglevel=settings.log_level,
+        logging_config=logging_config(SERVICE, settings.log_level, settings.log_format),
+    )
+    worker.execute_from_commandline()

@@ -1,0 +1,95 @@
+"""index wiring.
+
+Consumes: radcurate.study.qc.v1 (index + publish), every stage's quarantine topic (quarantine records),
+          radcurate.study.{stable,deidentified,harmonized}.v1 (progress only).
+Produces: radcurate.study.curated.v1, radcurate.quarantine.index.v1.
+Stores: MongoDB collections studies, quarantine, pipeline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+
+import faust
+
+from contracts import (
+    Producer,
+    StudyDeidentified,
+    StudyHarmonized,
+    StudyQCResult,
+    StudyQuarantined,
+    StudyStable,
+    TransientError,
+)
+from contracts.bus import add_health_page, publisher, raw_topic
+from contracts.codec import header_map
+from contracts.delivery import Outgoing, StageContext, process_record
+from contracts.envelope import EventBase
+from contracts.topics import QUARANTINE, STUDY_DEIDENTIFIED, STUDY_HARMONIZED, STUDY_QC, STUDY_STABLE
+from services.index import SERVICE, __version__
+from services.index.handler import StudyIndexer
+from services.index.settings import Settings
+from services.index.store import IndexStore
+
+log = logging.getLogger("radcurate.index")
+settings = Settings()
+app = faust.App(f"radcurate-{SERVICE}", **settings.faust_options())
+ctx = StageContext(SERVICE, Producer(service=SERVICE, version=__version__), settings.retry_policy())
+publish = publisher(app, SERVICE, ctx.retry)
+add_health_page(app, SERVICE)
+
+store = IndexStore(settings.mongo_uri.get_secret_value(), settings.mongo_db)
+indexer = StudyIndexer(store=store, ctx=ctx)
+quarantine_topics = app.topic(*(t.name for t in QUARANTINE.values()), value_serializer="raw", key_serializer="raw")
+
+
+async def consume(
+    stream: faust.StreamT[bytes], expected: type[EventBase], handle: Callable[..., Awaitable[list[Outgoing]]]
+) -> None:
+    async for record in stream.events():
+        for outgoing in await process_record(
+            ctx, topic=record.message.topic, value=record.value, headers=header_map(record.headers),
+            expected=expected, handle=handle,
+        ):
+            await publish(outgoing)
+
+
+@app.agent(raw_topic(app, STUDY_QC))
+async def index_checked_studies(stream: faust.StreamT[bytes]) -> None:
+    await consume(stream, StudyQCResult, indexer.index)
+
+
+@app.agent(quarantine_topics)
+async def record_quarantine(stream: faust.StreamT[bytes]) -> None:
+    await consume(stream, StudyQuarantined, indexer.record_quarantine)
+
+
+@app.agent(raw_topic(app, STUDY_STABLE))
+async def record_stable(stream: faust.StreamT[bytes]) -> None:
+    await consume(stream, StudyStable, functools.partial(indexer.record_stage, stage="stable"))
+
+
+@app.agent(raw_topic(app, STUDY_DEIDENTIFIED))
+async def record_deidentified(stream: faust.StreamT[bytes]) -> None:
+    await consume(stream, StudyDeidentified, functools.partial(indexer.record_stage, stage="deidentified"))
+
+
+@app.agent(raw_topic(app, STUDY_HARMONIZED))
+async def record_harmonized(stream: faust.StreamT[bytes]) -> None:
+    await consume(stream, StudyHarmonized, functools.partial(indexer.record_stage, stage="harmonized"))
+
+
+@app.task
+async def create_indexes() -> None:
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            await store.ensure_indexes()
+            return
+        except TransientError as exc:
+            log.warning("cannot create indexes yet: %s", exc)
+            await asyncio.sleep(ctx.retry.delay(attempt))

@@ -1,0 +1,206 @@
+"""MongoDB adapter of the index: curated study documents, quarantine records and pipeline progress.
+
+Collections:
+- `studies`: one document per study, `_id` = pseudonymised StudyInstanceUID; `document_version`
+  grows only when the curated content changes, so a re-delivered event or a re-sent identical study
+  leaves the document as it is.
+- `quarantine`: one record per quarantine event (`_id` = event id), never deleted by the pipeline.
+- `pipeline`: per study (`_id` = correlation id), when each stage last reported it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError, PyMongoError
+
+from contracts import QuarantinedBody, StudyQCBody, TransientError
+
+Document = dict[str, Any]
+
+#: Stages recorded in `pipeline`, in pipeline order ("published" = sent on the curated topic).
+PROGRESS_STAGES = ("stable", "deidentified", "harmonized", "checked", "indexed", "published", "quarantined")
+HISTORY_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    document_version: int
+    changed: bool
+    indexed_at: dt.datetime
+
+
+def content_hash(body: StudyQCBody) -> str:
+    """Hash of what a study document says (not when it was produced), to detect real changes."""
+    content = body.model_dump(mode="json", exclude={"provenance"})
+    content["rules"] = [(run.stage, sorted(run.rules.items())) for run in body.provenance]
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def _as_datetime(day: dt.date | None) -> dt.datetime | None:
+    return None if day is None else dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def study_document(body: StudyQCBody, *, event_id: str, correlation_id: str, digest: str) -> Document:
+    """The searchable document of a checked study (without version bookkeeping)."""
+    data = body.model_dump(mode="json")
+    study = data["study"]
+    series = data["series"]
+    body_parts = sorted({s["body_part"]["code"] for s in series})
+    return {
+        "study_uid": study["study_uid"],
+        "patient_pseudonym": study["patient_pseudonym"],
+        "site_id": study["site_id"],
+        "study_date": _as_datetime(body.study.study_date),
+        "study_description": study["study_description"],
+        "modalities": study["modalities"] or sorted({s["modality"] for s in series}),
+        "body_parts": body_parts,
+        "body_part_names": sorted({(s["body_part"]["meaning"] or "").lower() for s in series} - {""}),
+        "series_count": len(series),
+        "instance_count": sum(s["instance_count"] for s in series),
+        "series": series,
+        "qc": data["qc"],
+        "qc_status": data["qc"]["verdict"],
+        "skipped_instances": data["skipped_instances"],
+        "provenance": data["provenance"],
+        "edge_study_id": study["edge_study_id"],
+        "research_study_id": study["research_study_id"],
+        "correlation_id": correlation_id,
+        "source_event_id": event_id,
+        "content_hash": digest,
+    }
+
+
+class IndexStore:
+    def __init__(self, uri: str, database: str) -> None:
+        self._client: AsyncMongoClient[Document] = AsyncMongoClient(uri, serverSelectionTimeoutMS=5000, tz_aware=True)
+        db = self._client[database]
+        self.studies: AsyncCollection[Document] = db["studies"]
+        self.quarantine: AsyncCollection[Document] = db["quarantine"]
+        self.pipeline: AsyncCollection[Document] = db["pipeline"]
+
+    async def close(self) -> None:
+        await self._client.close()
+
+    async def ping(self) -> bool:
+        try:
+            await self._client.admin.command("ping")
+            return True
+        except PyMongoError:
+            return False
+
+    async def ensure_indexes(self) -> None:
+        try:
+            for keys in ("site_id", "modalities", "body_parts", "body_part_names", "qc_status", "patient_pseudonym",
+                         "correlation_id"):
+                await self.studies.create_index([(keys, ASCENDING)])
+            await self.studies.create_index([("study_date", DESCENDING)])
+            await self.quarantine.create_index([("received_at", DESCENDING)])
+            await self.quarantine.create_index([("stage", ASCENDING), ("reason", ASCENDING)])
+            await self.quarantine.create_index([("study_uid", ASCENDING)])
+        except PyMongoError as exc:
+            raise TransientError(f"index store unavailable ({type(exc).__name__})") from None
+
+    async def upsert_study(self, body: StudyQCBody, *, event_id: str, correlation_id: str) -> UpsertResult:
+        """Insert or update the study's document; a new version only when its content changed."""
+        digest = content_hash(body)
+        fields = study_document(body, event_id=event_id, correlation_id=correlation_id, digest=digest)
+        uid = fields["study_uid"]
+        now = dt.datetime.now(dt.UTC)
+        try:
+            for _ in range(5):
+                current = await self.studies.find_one(
+                    {"_id": uid}, {"document_version": 1, "content_hash": 1, "indexed_at": 1}
+                )
+                if current is not None and current.get("content_hash") == digest:
+                    return UpsertResult(int(current["document_version"]), False, current["indexed_at"])
+                version = 1 if current is None else int(current["document_version"]) + 1
+                entry = {"version": version, "content_hash": digest, "event_id": event_id, "indexed_at": now}
+                if current is None:
+                    try:
+                        await self.studies.insert_one(
+                            {"_id": uid, **fields, "document_version": version, "indexed_at": now,
+                             "first_indexed_at": now, "history": [entry]}
+                        )
+                        return UpsertResult(version, True, now)
+                    except DuplicateKeyError:
+                        continue
+                outcome = await self.studies.update_one(
+                    {"_id": uid, "document_version": version - 1},
+                    {"$set": {**fields, "document_version": version, "indexed_at": now},
+                     "$push": {"history": {"$each": [entry], "$slice": -HISTORY_LIMIT}}},
+                )
+                if outcome.modified_count == 1:
+                    return UpsertResult(version, True, now)
+            raise TransientError("study document kept changing under concurrent updates")
+        except PyMongoError as exc:
+            raise TransientError(f"index store unavailable ({type(exc).__name__})") from None
+
+    async def record_quarantine(self, event_id: str, correlation_id: str, body: QuarantinedBody) -> bool:
+        """Store a quarantine record once; False when it was already recorded."""
+        record = {"_id": event_id, "correlation_id": correlation_id, **body.model_dump(mode="json"),
+                  "received_at": dt.datetime.now(dt.UTC)}
+        try:
+            await self.quarantine.insert_one(record)
+            return True
+        except DuplicateKeyError:
+            return False
+        except PyMongoError as exc:
+            raise TransientError(f"index store unavailable ({type(exc).__name__})") from None
+
+    async def record_progress(
+        self, correlation_id: str, stage: str, *, event_id: str, at: dt.datetime, **fields: Any
+    ) -> None:
+        """Note that `stage` reported a study (for `radcurate status` and per-study timelines)."""
+        if stage not in PROGRESS_STAGES:
+            raise ValueError(f"unknown stage {stage!r}")
+        update: Document = {f"stages.{stage}": {"event_id": event_id, "at": at}, **fields}
+        try:
+            await self.pipeline.update_one({"_id": correlation_id}, {"$set": update}, upsert=True)
+        except PyMongoError as exc:
+            raise TransientError(f"index store unavailable ({type(exc).__name__})") from None
+
+    async def find_studies(
+        self, query: Document, *, limit: int, offset: int
+    ) -> tuple[int, list[Document]]:
+        """Matching study documents, newest study date first, and the total number of matches."""
+        try:
+            total = await self.studies.count_documents(query)
+            cursor = self.studies.find(query, {"history": 0}).sort(
+                [("study_date", DESCENDING), ("_id", ASCENDING)]
+            ).skip(offset).limit(limit)
+            return total, [doc async for doc in cursor]
+        except PyMongoError as exc:
+            raise TransientError(f"index store unavailable ({type(exc).__name__})") from None
+
+    async def get_study(self, study_uid: str) -> Document | None:
+        try:
+            return await self.studies.find_one({"_id": study_uid})
+        except PyMongoError as exc:
+            raise TransientError(f"index store unavailable ({type(exc).__name__})") from None
+
+    async def find_quarantine(self, query: Document, *, limit: int, offset: int) -> tuple[int, list[Document]]:
+        try:
+            total = await self.quarantine.count_documents(query)
+            cursor = self.quarantine.find(query).sort([("received_at", DESCENDING)]).skip(offset).limit(limit)
+            return total, [doc async for doc in cursor]
+        except PyMongoError as exc:
+            raise TransientError(f"index store unavailable ({type(exc).__name__})") from None
+
+    async def stage_counts(self) -> dict[str, int]:
+        """How many studies each stage has reported, plus QC verdicts and quarantine records."""
+        counts: dict[str, int] = {}
+        for stage in PROGRESS_STAGES:
+            counts[stage] = await self.pipeline.count_documents({f"stages.{stage}": {"$exists": True}})
+        for verdict in ("PASS", "FAIL", "ERROR"):
+            counts[f"qc_{verdict.lower()}"] = await self.studies.count_documents({"qc_status": verdict})
+        counts["studies_indexed"] = await self.studies.count_documents({})
+        counts["quarantine_records"] = await self.quarantine.count_documents({})
+        return counts
+

@@ -1,0 +1,15 @@
+"""Run the qc worker: python -m services.qc"""
+
+import faust
+
+from contracts.logs import logging_config
+from services.qc import SERVICE
+from services.qc.app import app, settings
+
+if __name__ == "__main__":
+    worker = faust.Worker(
+        app,
+        loglevel=settings.log_level,
+        logging_config=logging_config(SERVICE, settings.log_level, settings.log_format),
+    )
+    worker.execute_from_commandline()
