@@ -38,7 +38,8 @@ AT = dt.datetime(2026, 11, 22, 8, 30, tzinfo=dt.UTC)
 CORRELATION = uuid.UUID("0b8f5f3e-3c1f-5d0e-9a55-5b0c3a557d0e")
 STUDY = StudyRef(
     study_uid="2.25.123456789012345678901234567890", patient_pseudonym="P7Q2K9D3", site_id="site-demo-a",
-    edge_study_id="6b9d3d25-1f4a6c55-6e2c1f0a-2d1b2f7e-0c9a8b7d", research_study_id="aa9d3d25-1f4a6c55-6e2c1f0a-2d1b2f7e-0c9a8b7d",
+    edge_study_id="6b9d3d25-1f4a6c55-6e2c1f0a-2d1b2f7e-0c9a8b7d",
+    research_study_id="aa9d3d25-1f4a6c55-6e2c1f0a-2d1b2f7e-0c9a8b7d",
     study_date=dt.date(2024, 5, 3), study_description="CT CHEST W/O CONTRAST", modalities=["CT"],
 )
 GEOMETRY = SeriesGeometry(

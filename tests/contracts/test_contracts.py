@@ -58,12 +58,12 @@ def test_round_trip_through_a_kafka_record(event: object) -> None:
 
 def test_wrong_event_type_is_a_contract_error() -> None:
     record = encode(examples()[0])
-    with pytest.raises(ContractError, match="'study.stable' where 'study.qc_result'"):
+    with pytest.raises(ContractError, match=r"'study\.stable' where 'study\.qc_result'"):
         decode(record.value, record.headers, StudyQCResult)
 
 
 def test_unknown_event_type_is_named_unknown() -> None:
-    with pytest.raises(ContractError, match="unknown event type 'study.exploded'"):
+    with pytest.raises(ContractError, match=r"unknown event type 'study\.exploded'"):
         decode(b"{}", {HEADER_EVENT_TYPE: b"study.exploded"}, StudyStable)
 
 
