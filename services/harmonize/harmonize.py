@@ -15,7 +15,8 @@ def harmonize_series(
     series: DeidentifiedSeries, headers: Sequence[Dataset], study_description: str | None
 ) -> HarmonizedSeries:
     protocol = next((str(ds.ProtocolName) for ds in headers if ds.get("ProtocolName")), None)
-    texts = [t for t in (series.series_description, protocol, study_description) if t]
+    texts = {"SeriesDescription": series.series_description, "ProtocolName": protocol,
+             "StudyDescription": study_description}
     body_part = map_body_part(series.body_part_examined, texts)
     geometry = None
     note = None
