@@ -3,7 +3,7 @@ PYTHON := .venv/bin/python
 STACK  := $(PYTHON) -m radcurate.stack
 
 .DEFAULT_GOAL := help
-.PHONY: help install up down status
+.PHONY: help install up down status demo test lint schemas test-unit test-contracts test-stack test-e2e
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -20,3 +20,29 @@ down: ## stop the local stack (DOWN_ARGS=--purge also deletes its storage)
 
 status: ## pid, ports and health of each stack component
 	$(STACK) status
+
+# ---- the main job and the tests
+demo: install ## start the stack, push the sample studies, wait until indexed, print the index
+	$(PYTHON) -m radcurate.demo
+
+test: install lint test-contracts test-unit test-stack test-e2e ## everything CI runs (starts and stops its own servers)
+
+lint: ## ruff, mypy and the JSON Schema drift check
+	.venv/bin/ruff check .
+	.venv/bin/mypy contracts services radcurate
+	$(PYTHON) -m contracts.schema check
+
+schemas: ## regenerate contracts/schemas after a contract change
+	$(PYTHON) -m contracts.schema write
+
+test-contracts: ## event schemas, fixtures, codec, registry, failure rules
+	$(PYTHON) -m pytest -q tests/contracts
+
+test-unit: ## each stage's pure logic on real DICOM files
+	$(PYTHON) -m pytest -q tests/unit
+
+test-stack: ## the local stack tooling against real servers
+	$(PYTHON) -m pytest -q tests/stack
+
+test-e2e: ## the whole pipeline on the real stack (its own servers, on free ports)
+	$(PYTHON) -m pytest -q tests/e2e
