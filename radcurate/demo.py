@@ -54,14 +54,14 @@ def main(argv: list[str] | None = None) -> int:
     before = wait_indexed(env["API_URL"], env["API_TOKEN"], 0, 1)
     print("== waiting until the studies are de-identified, harmonized, checked and indexed")
     count = wait_indexed(env["API_URL"], env["API_TOKEN"], before + len(studies), args.timeout)
-    stack_env = ["--stack-env", str(stack.env_path())]
+    stack_env = ["--stack-env", str(stack.env_path)]
     print("\n== the index (GET /api/v1/studies)")
     cli([*stack_env, "studies"])
     print("\n== studies per stage (GET /api/v1/status)")
     cli([*stack_env, "status"])
     print("\n== quarantine (GET /api/v1/quarantine)")
     cli([*stack_env, "quarantine"])
-    print(f"\nAPI: {env['API_URL']}/docs   token: see {stack.env_path()}   stop everything: make down")
+    print(f"\nAPI: {env['API_URL']}/docs   token: see {stack.env_path}   stop everything: make down")
     if count < before + len(studies):
         print(f"radcurate-demo: only {count - before} of {len(studies)} studies indexed in {args.timeout:.0f}s; "
               f"see the logs in {Path(stack.dir) / 'logs'}", file=sys.stderr)

@@ -120,14 +120,14 @@ class StudyDeidentifier:
         )
         outputs = [Outgoing(STUDY_DEIDENTIFIED, out)]
         if progress.skipped:
-            reasons = Counter(s.reason for s in progress.skipped)
-            reason = next(iter(reasons)) if len(reasons) == 1 else "instances_rejected"
+            skipped_reasons = Counter(s.reason for s in progress.skipped)
+            reason = next(iter(skipped_reasons)) if len(skipped_reasons) == 1 else "instances_rejected"
             outputs.append(
                 self.ctx.quarantine(
                     out,
                     kind=QuarantineKind.DATA_REJECTED,
                     reason=reason,
-                    detail="; ".join(f"{n} instance(s): {r}" for r, n in sorted(reasons.items())),
+                    detail="; ".join(f"{n} instance(s): {r}" for r, n in sorted(skipped_reasons.items())),
                     edge_instance_ids=[s.edge_instance_id for s in progress.skipped],
                 )
             )

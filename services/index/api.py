@@ -3,7 +3,6 @@
 Every /api/v1 route needs `Authorization: Bearer <INDEX_API_TOKEN>`; /healthz and /docs do not.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 import logging.config
@@ -57,6 +56,8 @@ class StudyDetail(StudySummary):
     skipped_instances: list[SkippedInstance]
     provenance: list[StageRun]
     correlation_id: str
+    research_study_id: str = Field(description="The study's id in the research archive.")
+    edge_study_id: str = Field(description="The original study's id in the edge archive (an opaque hash).")
     first_indexed_at: dt.datetime
     history: list[HistoryEntry]
 

@@ -1,0 +1,1 @@
+"""Project-authored data files for the de-identification engine; see README.md."""
