@@ -6,6 +6,7 @@ import socket
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pydicom
 from pydicom.errors import InvalidDicomError
@@ -19,6 +20,8 @@ _config.LOG_RESPONSE_IDENTIFIERS = False
 _config.STORE_SEND_CHUNKED_DATASET = True  # stream files from disk instead of decoding them
 
 MAX_CONTEXTS = 128
+#: C-STORE statuses meaning "stored" (success and the warnings of PS3.4 Annex B).
+STORED = {0x0000, 0xB000, 0xB006, 0xB007}
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,13 @@ def scan(paths: Iterable[Path], report: PushReport) -> list[DicomFile]:
     return files
 
 
+def _associate(ae: AE, host: str, port: int, called_aet: str) -> Any:
+    assoc = ae.associate(host, port, ae_title=called_aet)
+    if assoc.is_established and assoc.dul.socket is not None and assoc.dul.socket.socket is not None:
+        assoc.dul.socket.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return assoc
+
+
 def push(
     files: list[DicomFile],
     *,
@@ -69,7 +79,11 @@ def push(
     report: PushReport,
     on_sent: Callable[[], None] = lambda: None,
 ) -> PushReport:
-    """C-STORE `files` over as few associations as the presentation-context limit allows."""
+    """C-STORE `files` over as few associations as the presentation-context limit allows.
+
+    A file the archive refuses is recorded as failed; when the archive aborts the association (as
+    Orthanc does on an unparsable instance) the next file goes over a new one.
+    """
     by_context: dict[tuple[str, str], list[DicomFile]] = {}
     for f in files:
         by_context.setdefault((f.sop_class_uid, f.transfer_syntax_uid), []).append(f)
@@ -79,24 +93,28 @@ def push(
         ae = AE(ae_title=calling_aet)
         for sop_class, syntax in batch:
             ae.add_requested_context(UID(sop_class), [UID(syntax)])
-        assoc = ae.associate(host, port, ae_title=called_aet)
-        if not assoc.is_established:
-            for key in batch:
-                report.failed.extend((f.path, "association rejected or aborted") for f in by_context[key])
-            continue
-        sock = assoc.dul.socket.socket if assoc.dul.socket else None
-        if sock is not None:
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        assoc = None
         try:
-            for key in batch:
-                for f in by_context[key]:
-                    status = assoc.send_c_store(f.path)
-                    code = getattr(status, "Status", None)
-                    if code in (0x0000, 0xB000, 0xB007, 0xB006):
-                        report.sent += 1
+            for f in (f for key in batch for f in by_context[key]):
+                if assoc is None or not assoc.is_established:
+                    assoc = _associate(ae, host, port, called_aet)
+                if not assoc.is_established:
+                    report.failed.append((f.path, "association rejected or aborted"))
+                else:
+                    try:
+                        status = assoc.send_c_store(f.path)
+                    except (RuntimeError, OSError, ValueError) as exc:
+                        report.failed.append((f.path, f"send failed ({type(exc).__name__})"))
                     else:
-                        report.failed.append((f.path, f"status 0x{code:04X}" if code is not None else "no response"))
-                    on_sent()
+                        code = getattr(status, "Status", None)
+                        if code in STORED:
+                            report.sent += 1
+                        elif code is None:
+                            report.failed.append((f.path, "no response (association aborted)"))
+                        else:
+                            report.failed.append((f.path, f"status 0x{code:04X}"))
+                on_sent()
         finally:
-            assoc.release()
+            if assoc is not None and assoc.is_established:
+                assoc.release()
     return report

@@ -63,6 +63,7 @@ from services.deid.annex_e import (
 )
 from services.deid.burned_in import BurnedInPolicy, load_burned_in_policy
 from services.deid.clean import TextCleaner, dummy_value, name_terms, shift_date, shift_datetime
+from services.deid.pixels import PIXEL_DATA, PIXEL_TAGS, check_native_pixel_data
 from services.deid.profile import DeidProfile
 from services.deid.pseudonym import Pseudonymizer
 from services.deid.wire import IMPLICIT_LE, ITEM, ITEM_END, SEQUENCE_END, UNDEFINED, Codec
@@ -128,6 +129,7 @@ _ID_TAGS = frozenset(
 _INSTITUTION_TAGS = frozenset({0x00080080, 0x00080081, 0x00081040})
 _PRESCAN = frozenset(
     {SPECIFIC_CHARACTER_SET, SOP_CLASS_UID, MODALITY, BURNED_IN_ANNOTATION, STUDY_INSTANCE_UID}
+    | PIXEL_TAGS
     | _NAME_TAGS
     | _ID_TAGS
     | _INSTITUTION_TAGS
@@ -352,6 +354,14 @@ class Deidentifier:
             header = found.get(tag)
             return None if header is None else buf[header[4] : header[5]].decode("latin-1").strip(" \x00")
 
+        def us_value(tag: int) -> int | None:
+            header = found.get(tag)
+            if header is None or header[5] - header[4] < 2:
+                return None
+            return int(codec.u16.unpack_from(buf, header[4])[0])
+
+        pixel = found.get(PIXEL_DATA)
+        check_native_pixel_data(None if pixel is None else pixel[2], us_value, ascii_value)
         sop_class = ascii_value(SOP_CLASS_UID) or part10.media_sop_class
         if not self.profile.allow_burned_in:
             burned = ascii_value(BURNED_IN_ANNOTATION)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from contracts import (
@@ -39,7 +40,7 @@ class StudyIndexer:
             study_uid=body.study.study_uid, qc_status=body.qc.verdict.value,
         )
         await self.store.record_progress(
-            correlation, "indexed", event_id=str(event.event_id), at=result.indexed_at,
+            correlation, "indexed", event_id=str(event.event_id), at=dt.datetime.now(dt.UTC),
             document_version=result.document_version,
         )
         log.info("study indexed", extra={"correlation_id": correlation, "study_uid": body.study.study_uid,
