@@ -21,6 +21,8 @@ from typing import Any
 
 import httpx
 
+from radcurate.commands import register_all
+
 DEFAULT_CALLING_AET = "RADCURATE_PUSH"
 
 
@@ -155,6 +157,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--reason")
     s.add_argument("--limit", type=int, default=50)
     s.set_defaults(run=cmd_quarantine)
+
+    register_all(sub)
     return p
 
 
