@@ -10,9 +10,12 @@ from typing import Any
 
 import faust
 from faust.web import Request, Response, View
+from opentelemetry import trace
 
+from contracts import telemetry
 from contracts.codec import encode
 from contracts.delivery import Outgoing, RetryPolicy, send_with_retry
+from contracts.telemetry import StageMetrics
 from contracts.topics import Topic, topics_written_by
 
 
@@ -25,26 +28,40 @@ def publisher(app: faust.App, service: str, retry: RetryPolicy) -> Callable[[Out
     """A function publishing an Outgoing on its topic and waiting for the broker's acknowledgement.
 
     Only the topics the registry assigns to `service` can be written (single writer per topic).
+    Each publication is a PRODUCER span, child of the processing that produced the event; its
+    context goes out in the `traceparent` header.
     """
     topics = {t.name: raw_topic(app, t) for t in topics_written_by(service)}
+    metrics = StageMetrics(service)
 
     async def publish(outgoing: Outgoing) -> None:
         target = topics.get(outgoing.topic.name)
         if target is None:
             raise PermissionError(f"{service} is not the writer of {outgoing.topic.name}")
-        record = encode(outgoing.event)
+        event = outgoing.event
+        parent = telemetry.extract(outgoing.trace_context) if outgoing.trace_context else None
+        with telemetry.tracer().start_as_current_span(
+            f"{service} publish {event.event_type}", context=parent, kind=trace.SpanKind.PRODUCER,
+            attributes={"messaging.system": "kafka", "messaging.destination.name": outgoing.topic.name,
+                        "messaging.operation": "publish", "radcurate.stage": service,
+                        "radcurate.event_type": event.event_type, "radcurate.event_id": str(event.event_id),
+                        "radcurate.correlation_id": str(event.correlation_id)},
+        ):
+            record = encode(event, extra_headers=telemetry.inject())
 
-        async def send() -> None:
-            delivery = await target.send(key=record.key, value=record.value, headers=record.headers)
-            await delivery
+            async def send() -> None:
+                delivery = await target.send(key=record.key, value=record.value, headers=record.headers)
+                await delivery
 
-        await send_with_retry(send, retry, outgoing.event.event_type)
+            await send_with_retry(send, retry, event.event_type)
+        metrics.published(outgoing.topic.name, event.event_type)
 
     return publish
 
 
 def add_health_page(app: faust.App, service: str) -> None:
-    """GET /healthz: 200 once the worker has joined its consumer group (it is consuming), else 503."""
+    """GET /healthz: 200 once the worker has joined its consumer group (it is consuming), else 503;
+    GET /metrics: the worker's metrics in the Prometheus format."""
     state = {"joined": False}
 
     @app.on_rebalance_complete.connect
@@ -56,3 +73,9 @@ def add_health_page(app: faust.App, service: str) -> None:
         async def get(self, request: Request) -> Response:
             body = {"service": service, "joined": state["joined"], "rebalancing": bool(app.rebalancing)}
             return self.json(body, status=200 if state["joined"] else 503)
+
+    @app.page("/metrics")
+    class Metrics(View):
+        async def get(self, request: Request) -> Response:
+            text, content_type = telemetry.prometheus_text()
+            return self.bytes(text, content_type=content_type.split(";")[0])

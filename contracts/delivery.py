@@ -12,12 +12,16 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
+import time
 import traceback
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
+from opentelemetry import trace
+
+from contracts import telemetry
 from contracts.codec import HEADER_EVENT_TYPE, decode
 from contracts.envelope import EventBase, Producer, derived_event_id
 from contracts.errors import ContractError, DataRejected, TransientError
@@ -27,6 +31,7 @@ from contracts.events import (
     StudyQuarantined,
     StudyStable,
 )
+from contracts.telemetry import StageMetrics
 from contracts.topics import QUARANTINE, Topic
 
 E = TypeVar("E", bound=EventBase)
@@ -36,10 +41,11 @@ log = logging.getLogger("radcurate.delivery")
 
 @dataclass(frozen=True)
 class Outgoing:
-    """An event to publish on a topic."""
+    """An event to publish on a topic, with the trace context of the processing that produced it."""
 
     topic: Topic
     event: EventBase
+    trace_context: tuple[tuple[str, bytes], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,11 +59,15 @@ class RetryPolicy:
 
 @dataclass
 class StageContext:
-    """What a stage needs to build quarantine events about its inputs."""
+    """What a stage needs to build quarantine events about its inputs, and its metrics."""
 
     stage: str
     producer: Producer
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    metrics: StageMetrics = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.metrics = StageMetrics(self.stage)
 
     def quarantine(
         self,
@@ -127,7 +137,42 @@ async def process_record(
     expected: type[E],
     handle: Callable[[E], Awaitable[list[Outgoing]]],
 ) -> list[Outgoing]:
-    """Decode one record and run the stage handler on it, applying the shared failure rules."""
+    """Decode one record and run the stage handler on it, applying the shared failure rules.
+
+    Runs in a CONSUMER span continuing the producer's trace; the outputs carry this span's context.
+    """
+    event_type = headers.get(HEADER_EVENT_TYPE, b"").decode(errors="replace") or "unknown"
+    attributes = {"messaging.system": "kafka", "messaging.destination.name": topic,
+                  "messaging.operation": "process", "radcurate.stage": ctx.stage,
+                  "radcurate.event_type": event_type}
+    started = time.perf_counter()
+    with telemetry.tracer().start_as_current_span(
+        f"{ctx.stage} process {event_type}", context=telemetry.extract(headers),
+        kind=trace.SpanKind.CONSUMER, attributes=attributes,
+    ) as span:
+        ctx.metrics.consumed(event_type)
+        outputs = await _decode_and_handle(ctx, topic=topic, value=value, headers=headers, expected=expected,
+                                           handle=handle, span=span)
+        for out in outputs:
+            if isinstance(out.event, StudyQuarantined):
+                ctx.metrics.quarantine(out.event.body.reason)
+                ctx.metrics.failed(out.event.body.kind.value)
+                span.set_attribute("radcurate.quarantine.reason", out.event.body.reason)
+        ctx.metrics.took(time.perf_counter() - started, event_type)
+        trace_context = telemetry.inject()
+    return [replace(out, trace_context=trace_context) for out in outputs]
+
+
+async def _decode_and_handle(
+    ctx: StageContext,
+    *,
+    topic: str,
+    value: bytes | None,
+    headers: Mapping[str, bytes],
+    expected: type[E],
+    handle: Callable[[E], Awaitable[list[Outgoing]]],
+    span: trace.Span,
+) -> list[Outgoing]:
     try:
         event = decode(value, headers, expected)
     except ContractError as exc:
@@ -145,6 +190,8 @@ async def process_record(
             )
         ]
 
+    span.set_attribute("radcurate.correlation_id", str(event.correlation_id))
+    span.set_attribute("radcurate.event_id", str(event.event_id))
     attempt = 0
     while True:
         attempt += 1
@@ -152,6 +199,8 @@ async def process_record(
             return await handle(event)
         except TransientError as exc:
             delay = ctx.retry.delay(attempt)
+            ctx.metrics.failed("transient")
+            span.add_event("transient failure", {"attempt": attempt})
             log.warning(
                 "transient failure (attempt %d, retry in %.1fs) correlation_id=%s: %s",
                 attempt, delay, event.correlation_id, exc,

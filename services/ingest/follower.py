@@ -9,9 +9,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Literal
 
-from contracts import DataRejected, QuarantineKind, TransientError, study_correlation_id
+from opentelemetry import trace
+
+from contracts import DataRejected, QuarantineKind, TransientError, study_correlation_id, telemetry
 from contracts.delivery import Outgoing, StageContext, describe_exception
 from contracts.topics import STUDY_STABLE
 from services.ingest.changes import Change, ChangesPage, stable_studies, study_stable_event
@@ -51,8 +54,15 @@ class ChangeFollower:
             since = 0 if self.start_from == "beginning" else await asyncio.to_thread(self.archive.last_change)
         page = await asyncio.to_thread(self.archive.changes, since, self.page_size)
         for change in stable_studies(page.changes):
-            for outgoing in await self.announce(change):
-                await self.publish(outgoing)
+            with telemetry.tracer().start_as_current_span(
+                "ingest announce StableStudy", kind=trace.SpanKind.PRODUCER,
+                attributes={"radcurate.stage": "ingest", "orthanc.study_id": change.resource_id,
+                            "orthanc.change_seq": change.seq},
+            ):
+                outgoing_events = await self.announce(change)
+                trace_context = telemetry.inject()
+            for outgoing in outgoing_events:
+                await self.publish(replace(outgoing, trace_context=trace_context))
         if page.last != since:
             await self.cursor.save(page.last)
         return page

@@ -2,11 +2,13 @@
 
 import faust
 
+from contracts import telemetry
 from contracts.logs import logging_config
-from services.qc import SERVICE
+from services.qc import SERVICE, __version__
 from services.qc.app import app, settings
 
 if __name__ == "__main__":
+    telemetry.setup(SERVICE, __version__)
     worker = faust.Worker(
         app,
         loglevel=settings.log_level,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -71,14 +72,25 @@ def wait_for(probe: Callable[[], T | None], timeout: float = 90.0, what: str = "
         time.sleep(0.5)
 
 
+#: The whole session runs as the no-PHI test needs it: spans printed to the service logs, DEBUG logging.
+OBSERVED_ENV = {"OTEL_TRACES_EXPORTER": "console", "LOG_LEVEL": "DEBUG"}
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    saved = {name: os.environ.get(name) for name in OBSERVED_ENV}
+    os.environ.update(OBSERVED_ENV)  # the stack's processes inherit the environment
     stack = Stack(state_dir=tmp_path_factory.mktemp("stack"), report=print)
     try:
         stack.up(services=True)
         yield stack
     finally:
         stack.down(purge=False)
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 @pytest.fixture(scope="session")
