@@ -14,7 +14,7 @@ from contracts import Producer, TransientError
 from contracts.bus import add_health_page, publisher
 from contracts.delivery import StageContext, describe_exception
 from services.ingest import SERVICE, __version__
-from services.ingest.cursor import CursorStore
+from services.ingest.cursor import CursorStore, PendingStudies
 from services.ingest.follower import ChangeFollower
 from services.ingest.orthanc import EdgeArchive
 from services.ingest.settings import Settings
@@ -32,10 +32,12 @@ follower = ChangeFollower(
         settings.http_timeout,
     ),
     cursor=CursorStore(settings.mongo_uri.get_secret_value(), settings.mongo_db, settings.cursor_name),
+    pending=PendingStudies(settings.mongo_uri.get_secret_value(), settings.mongo_db, settings.cursor_name),
     registry=load_sites(settings.sites_file),
     ctx=ctx,
     publish=publisher(app, SERVICE, ctx.retry),
     page_size=settings.changes_page_size,
+    stability_grace=settings.stability_grace,
 )
 
 

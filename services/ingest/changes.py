@@ -19,6 +19,8 @@ from contracts import (
 from services.ingest.sites import SiteRegistry
 
 STABLE_STUDY = "StableStudy"
+NEW_STUDY = "NewStudy"
+NEW_SERIES = "NewSeries"
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,20 @@ class EdgeArchive:
     def last_change(self) -> int:
         return int(self._get("changes?last")["Last"])
 
+    def parent_study(self, series_id: str) -> str | None:
+        """The study of a series, or None when the series is gone."""
+        try:
+            return str(self._get(f"series/{series_id}")["ParentStudy"])
+        except orthanc_errors.ResourceNotFound:
+            return None
+
+    def is_stable(self, study_id: str) -> bool | None:
+        """Whether the archive considers the study stable; None when the study is gone."""
+        try:
+            return bool(self._get(f"studies/{study_id}")["IsStable"])
+        except orthanc_errors.ResourceNotFound:
+            return None
+
     def study_inventory(self, study_id: str) -> tuple[list[SeriesInventory], list[Sender]]:
         """Series with their instance ids, and how the first instance of each series was received."""
         try:

@@ -19,5 +19,8 @@ class Settings(StageSettings):
     sites_file: Path = Path("config/sites.yaml")
     cursor_name: str = "edge"
     poll_interval: float = Field(1.0, gt=0)
+    stability_grace: float = Field(
+        60.0, gt=0, description="Seconds a study must stay quiet before the sweep announces it (> StableAge)."
+    )
     changes_page_size: int = Field(200, ge=1, le=10000)
     http_timeout: float = Field(30.0, gt=0)
