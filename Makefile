@@ -3,7 +3,7 @@ PYTHON := .venv/bin/python
 STACK  := $(PYTHON) -m radcurate.stack
 
 .DEFAULT_GOAL := help
-.PHONY: help install up down status demo test lint schemas test-unit test-contracts test-stack test-e2e
+.PHONY: help install up down status demo test lint schemas test-unit test-contracts test-stack test-e2e test-fuzz k8s-check image
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -25,7 +25,7 @@ status: ## pid, ports and health of each stack component
 demo: install ## start the stack, push the sample studies, wait until indexed, print the index
 	$(PYTHON) -m radcurate.demo
 
-test: install lint test-contracts test-unit test-stack test-e2e ## everything CI runs (starts and stops its own servers)
+test: install lint k8s-check test-contracts test-unit test-fuzz test-stack test-e2e ## everything CI runs (starts and stops its own servers)
 
 lint: ## ruff, mypy and the JSON Schema drift check
 	.venv/bin/ruff check .
@@ -41,8 +41,18 @@ test-contracts: ## event schemas, fixtures, codec, registry, failure rules
 test-unit: ## each stage's pure logic on real DICOM files
 	$(PYTHON) -m pytest -q tests/unit
 
+test-fuzz: ## 1,000 malformed inputs through the de-identification engine
+	$(PYTHON) -m pytest -q tests/fuzz
+
 test-stack: ## the local stack tooling against real servers
 	$(PYTHON) -m pytest -q tests/stack
 
 test-e2e: ## the whole pipeline on the real stack (its own servers, on free ports)
 	$(PYTHON) -m pytest -q tests/e2e
+
+# ---- deployment
+k8s-check: ## render deploy/k8s overlays, validate schemas, checkov (manifests + Dockerfile), tests/deploy (tools in .venv-k8s)
+	scripts/k8s_check.sh
+
+image: ## build the one image every process runs from (needs Docker)
+	docker build -t radcurate:$$($(PYTHON) -c 'import importlib.metadata as m; print(m.version("radcurate"))') .
