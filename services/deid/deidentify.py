@@ -33,6 +33,7 @@ dict lookup. Rules beyond the table, applied at every nesting level:
 from __future__ import annotations
 
 import io
+import re
 import struct
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -263,8 +264,15 @@ def _element(codec: Codec, tag: int, vr: str, value: bytes) -> bytes:
     return codec.header(tag, vr, len(value)) + value
 
 
+_VALID_UID = re.compile(r"[0-9]+(\.[0-9]+)*")
+
+
 def _file_meta(sop_class: str, sop_instance: str, syntax: str) -> bytes:
     """File Meta Information, rebuilt: only what a Part 10 file needs, with this project's identity."""
+    for name, uid in (("SOP Class UID", sop_class), ("SOP Instance UID", sop_instance),
+                      ("Transfer Syntax UID", syntax)):
+        if uid and not _VALID_UID.fullmatch(uid):  # empty only for bare test data sets without them
+            raise wire.MalformedError(f"{name} is not a valid UID")
     codec = wire.EXPLICIT_LE
     body = b"".join(
         [
