@@ -60,19 +60,34 @@ def publisher(app: faust.App, service: str, retry: RetryPolicy) -> Callable[[Out
 
 
 def add_health_page(app: faust.App, service: str) -> None:
-    """GET /healthz: 200 once the worker has joined its consumer group (it is consuming), else 503;
-    GET /metrics: the worker's metrics in the Prometheus format."""
-    state = {"joined": False}
+    """Probes and metrics on the worker's web port.
 
-    @app.on_rebalance_complete.connect
-    def _joined(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
-        state["joined"] = True
+    GET /healthz (readiness): 200 while the worker holds a consumer-group assignment, 503 before it
+    joins and while a rebalance has taken its partitions away.
+    GET /livez (liveness): 200 whenever the event loop answers.
+    GET /metrics: the worker's metrics in the Prometheus format.
+    """
+    state = {"assigned": False}
+
+    def _assigned(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+        state["assigned"] = True
+
+    def _revoked(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+        state["assigned"] = False
+
+    app.on_rebalance_complete.connect(_assigned)
+    app.on_partitions_revoked.connect(_revoked)
 
     @app.page("/healthz")
     class Health(View):
         async def get(self, request: Request) -> Response:
-            body = {"service": service, "joined": state["joined"], "rebalancing": bool(app.rebalancing)}
-            return self.json(body, status=200 if state["joined"] else 503)
+            body = {"service": service, "assigned": state["assigned"], "rebalancing": bool(app.rebalancing)}
+            return self.json(body, status=200 if state["assigned"] else 503)
+
+    @app.page("/livez")
+    class Live(View):
+        async def get(self, request: Request) -> Response:
+            return self.json({"service": service, "alive": True})
 
     @app.page("/metrics")
     class Metrics(View):

@@ -178,7 +178,8 @@ def test_resources_and_probes(overlay: Rendered) -> None:
 
 
 def test_worker_probes_mean_the_worker_is_consuming(overlay: Rendered) -> None:
-    """Workers: GET /healthz on <PREFIX>_WEB_PORT, 200 only once the worker joined its consumer group."""
+    """Workers: readiness GET /healthz on <PREFIX>_WEB_PORT (200 while it holds a group assignment);
+    liveness GET /livez, so a long rebalance does not restart the pod."""
     for stage, deployment in radcurate_workloads(overlay).items():
         (container,) = containers(deployment)
         env = env_of(overlay, container)
@@ -191,9 +192,9 @@ def test_worker_probes_mean_the_worker_is_consuming(overlay: Rendered) -> None:
             continue
         port = int(env[f"{stage.upper()}_WEB_PORT"])
         assert env["WEB_HOST"] == "0.0.0.0"
-        for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+        for probe, path in (("startupProbe", "/healthz"), ("readinessProbe", "/healthz"), ("livenessProbe", "/livez")):
             get = container[probe]["httpGet"]
-            assert get["path"] == "/healthz", (stage, probe)
+            assert get["path"] == path, (stage, probe)
             assert port_of(container, get["port"]) == port, (stage, probe)
         # joining the group can take a rebalance: the startup probe waits longer than the session timeout
         startup = container["startupProbe"]
