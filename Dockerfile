@@ -35,6 +35,11 @@ FROM python:3.11-slim-bookworm
 LABEL org.opencontainers.image.title="radcurate" \
       org.opencontainers.image.description="radcurate pipeline workers (ingest, deid, harmonize, qc, index) and index API" \
       org.opencontainers.image.licenses="Apache-2.0"
+# Pixel OCR (a de-identification profile's `ocr: flag | reject`) needs Tesseract: build with --build-arg WITH_OCR=1.
+ARG WITH_OCR=0
+RUN if [ "$WITH_OCR" = "1" ]; then apt-get update \
+      && apt-get install -y --no-install-recommends tesseract-ocr \
+      && rm -rf /var/lib/apt/lists/*; fi
 RUN groupadd --system --gid 10001 radcurate \
  && useradd --system --uid 10001 --gid radcurate --no-create-home --home-dir /nonexistent \
       --shell /usr/sbin/nologin radcurate

@@ -3,7 +3,7 @@ PYTHON := .venv/bin/python
 STACK  := $(PYTHON) -m radcurate.stack
 
 .DEFAULT_GOAL := help
-.PHONY: help install up down status demo test lint schemas test-unit test-contracts test-stack test-e2e test-fuzz k8s-check image
+.PHONY: help install up down status demo test lint schemas test-unit test-contracts test-stack test-e2e test-fuzz k8s-check image bench-deid
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -31,6 +31,7 @@ lint: ## ruff, mypy and the JSON Schema drift check
 	.venv/bin/ruff check .
 	.venv/bin/mypy contracts services radcurate
 	$(PYTHON) -m contracts.schema check
+	$(PYTHON) -m services.deid.standard.generate_iod_types --check
 
 schemas: ## regenerate contracts/schemas after a contract change
 	$(PYTHON) -m contracts.schema write
@@ -49,6 +50,10 @@ test-stack: ## the local stack tooling against real servers
 
 test-e2e: ## the whole pipeline on the real stack (its own servers, on free ports)
 	$(PYTHON) -m pytest -q tests/e2e
+
+# ---- benchmarks (figures printed, not timed tests)
+bench-deid: install ## de-identification against dicom-anonymizer, dicognito and pydicom-deid (own venv)
+	bench/setup_bench_env.sh && .venv-bench/bin/python bench/deid_bench.py
 
 # ---- deployment
 k8s-check: ## render deploy/k8s overlays, validate schemas, checkov (manifests + Dockerfile), tests/deploy (tools in .venv-k8s)

@@ -6,6 +6,7 @@ a minor version only adds optional fields, and consumers are upgraded before pro
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
@@ -21,6 +22,11 @@ HEADER_SCHEMA_VERSION = "schema_version"
 HEADER_CORRELATION_ID = "correlation_id"
 
 E = TypeVar("E", bound=EventBase)
+
+# Header values are quoted in error details only when they look like what they should be, so that a
+# stray producer's header can never carry data into logs or quarantine records.
+_NAME = re.compile(r"[a-z][a-z0-9_.]{0,63}")
+_VERSION = re.compile(r"[0-9]{1,4}\.[0-9]{1,4}")
 
 Headers = Mapping[str, bytes] | Iterable[tuple[str, bytes]]
 
@@ -63,9 +69,11 @@ def decode(value: bytes | None, headers: Headers | None, expected: type[E]) -> E
         raise ContractError("empty record value")
     if event_type and event_type != expected.EVENT_TYPE:
         known = "known" if event_type in EVENT_TYPES else "unknown"
-        raise ContractError(f"{known} event type {event_type!r} where {expected.EVENT_TYPE!r} is expected")
+        name = repr(event_type) if _NAME.fullmatch(event_type) else "(not a valid name)"
+        raise ContractError(f"{known} event type {name} where {expected.EVENT_TYPE!r} is expected")
     if version and version.split(".")[0] != expected.SCHEMA_VERSION.split(".")[0]:
-        raise ContractError(f"schema version {version!r} is not compatible with {expected.SCHEMA_VERSION!r}")
+        shown = repr(version) if _VERSION.fullmatch(version) else "(not MAJOR.MINOR)"
+        raise ContractError(f"schema version {shown} is not compatible with {expected.SCHEMA_VERSION!r}")
     try:
         return expected.model_validate_json(value)
     except ValidationError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import logging
 import time
 import traceback
@@ -178,6 +179,10 @@ async def _decode_and_handle(
     except ContractError as exc:
         log.warning("contract error on %s: %s", topic, exc)
         excerpt = base64.b64encode((value or b"")[:4096]).decode()
+        digest = hashlib.sha256(value or b"")
+        for key, header in sorted(headers.items()):
+            digest.update(key.encode() + b"\0" + header)
+        record_id = f"sha256:{digest.hexdigest()[:32]}"  # the same bad record twice is one quarantine record
         return [
             ctx.quarantine(
                 None,
@@ -185,7 +190,9 @@ async def _decode_and_handle(
                 reason=exc.reason,
                 detail=str(exc),
                 source_topic=topic,
+                correlation_id=derived_event_id("undecodable", topic, record_id),
                 payload_excerpt=excerpt,
+                source_event_id=record_id,
                 source_event_type=headers.get(HEADER_EVENT_TYPE, b"").decode(errors="replace") or None,
             )
         ]

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what the local stack needs, and only what is missing (idempotent; a few ms when all is there):
-#   - Debian packages: Orthanc (+ Python and DICOMweb plugins), dcmtk, dicom3tools, dcm2niix;
+#   - Debian packages: Orthanc (+ Python and DICOMweb plugins), dcmtk, dicom3tools, dcm2niix, tesseract-ocr
+#     (pixel OCR of the deid profiles that enable it);
 #     the system Orthanc service is kept stopped (the stack runs its own Orthancs on free ports);
 #   - .venv with the project installed editable with the dev and local extras, redone when pyproject.toml
 #     is newer than the stamp file.
@@ -42,6 +43,7 @@ have_cmd Orthanc || missing+=(orthanc)
 have_cmd storescu || missing+=(dcmtk)
 have_cmd dciodvfy || missing+=(dicom3tools)
 have_cmd dcm2niix || missing+=(dcm2niix)
+have_cmd tesseract || missing+=(tesseract-ocr)
 
 installed_orthanc=no
 if [ ${#missing[@]} -gt 0 ]; then
@@ -77,7 +79,7 @@ if [ ${#missing[@]} -gt 0 ]; then
         trap - EXIT
     fi
 else
-    say "Debian packages present (orthanc, plugins, dcmtk, dicom3tools, dcm2niix)"
+    say "Debian packages present (orthanc, plugins, dcmtk, dicom3tools, dcm2niix, tesseract-ocr)"
 fi
 
 # ---- no system Orthanc: the stack starts its own ----------------------------------------------------------

@@ -9,21 +9,21 @@ Effective action of an attribute for a profile (``effective_action``):
    under Retain Device Identity and C under Retain Longitudinal Modified Dates: it is shifted).
 
 Compound actions (X/Z, X/D, X/Z/D, Z/D, X/Z/U*) then resolve by the attribute's Type in the instance's
-IOD (``resolve_compound``), looked up in ``data/iod_types.yaml``: Type 1 -> D (U* for X/Z/U*: keep the
-sequence, replace the UIDs inside), Type 2 -> Z (D if Z is not offered), Type 3 or unknown -> X.
+IOD (``resolve_compound``), looked up in ``standard/ps3.3_attribute_types.json`` (generated from
+the PS3.3 IOD and module tables): Type 1 -> D (U* for X/Z/U*: keep the sequence, replace the UIDs inside),
+Type 2 -> Z (D if Z is not offered), Type 3 or unknown -> X.
 """
 
 from __future__ import annotations
 
 import csv
 import functools
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 EDITION = "2023b"
 ANNEX_E_EDITION = EDITION  # name used by the service wiring
@@ -31,7 +31,7 @@ STANDARD_DIR = Path(__file__).resolve().parent / "standard"
 DATA_DIR = Path(__file__).resolve().parent / "data"
 TABLE_E1_1 = STANDARD_DIR / "ps3.15_2023b_table_E.1-1.csv"
 SAFE_PRIVATE = STANDARD_DIR / "safe_private.csv"
-IOD_TYPES = DATA_DIR / "iod_types.yaml"
+IOD_TYPES = STANDARD_DIR / "ps3.3_attribute_types.json"
 
 
 class Action(StrEnum):
@@ -197,7 +197,9 @@ def resolve_compound(code: str, attribute_type: int) -> Action:
     if attribute_type == 1:
         order = ("U*", "D", "Z", "X")
     elif attribute_type == 2:
-        order = ("Z", "D", "U*", "X")
+        # X/Z/U* keeps a Type 2 reference sequence (UIDs replaced): emptied, it would break the 1C condition
+        # tying Referenced Series Sequence to the instances referenced (Common Instance Reference module).
+        order = ("U*", "Z", "D", "X")
     else:
         order = ("X", "Z", "D", "U*")
     for choice in order:
@@ -206,30 +208,34 @@ def resolve_compound(code: str, attribute_type: int) -> Action:
     raise TableError(f"cannot resolve {code!r}")
 
 
+def removal_for_type(action: Action, attribute_type: int) -> Action:
+    """X on a Type 1 or 2 attribute becomes D or Z (a dummy or an empty value: never a value of the data)."""
+    if action is Action.X and attribute_type < 3:
+        return Action.D if attribute_type == 1 else Action.Z
+    return action
+
+
 @dataclass(frozen=True, slots=True)
 class IodTypes:
-    """Types of the compound-action attributes per IOD (``data/iod_types.yaml``)."""
+    """PS3.3 Types of the attributes Annex E may remove, per IOD, at the top level and inside sequence items."""
 
     sop_class_iod: Mapping[str, str]
-    top_level: Mapping[int, Mapping[str, int]]  # tag -> IOD key (or "ALL") -> type
-    nested: Mapping[int, int]
+    top_level: Mapping[int, Mapping[str, int]]  # tag -> IOD -> Type 1 or 2 (absent: 3)
+    nested: Mapping[int, Mapping[str, int]]  # the same, for occurrences inside any sequence item
 
     def iod_for(self, sop_class_uid: str) -> str | None:
-        """IOD key of a SOP Class UID, or None when the IOD is not described."""
+        """IOD of a SOP Class UID, or None for a class the tables do not know."""
         return self.sop_class_iod.get(sop_class_uid)
 
     def attribute_type(self, tag: int, iod: str | None, *, nested: bool) -> int:
-        """Type of `tag` at the top level of `iod` or inside a sequence item; 3 when unknown.
+        """Type of `tag` at the top level of `iod` or inside one of its sequence items; 3 when not required.
 
-        With an unknown IOD the strictest Type over the described IODs is used.
+        Inside items the strictest Type over the IOD's macros is used; with an unknown IOD, the strictest
+        over every IOD.
         """
-        if nested:
-            return self.nested.get(tag, 3)
-        by_iod = self.top_level.get(tag)
+        by_iod = (self.nested if nested else self.top_level).get(tag)
         if not by_iod:
             return 3
-        if "ALL" in by_iod:
-            return by_iod["ALL"]
         if iod is None:
             return min(by_iod.values())
         return by_iod.get(iod, 3)
@@ -237,22 +243,22 @@ class IodTypes:
 
 @functools.cache
 def load_iod_types(path: Path = IOD_TYPES) -> IodTypes:
-    """Load the vendored Type summary."""
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    sop_class_iod = {uid: iod for iod, uids in data["iods"].items() for uid in uids}
-    top_level: dict[int, dict[str, int]] = {}
-    for tag_text, entry in data["top_level"].items():
-        types: dict[str, int] = {}
-        for key, iods in entry.items():
-            if key == "keyword":
-                continue
-            for iod in iods:
-                if iod != "ALL" and iod not in data["iods"]:
-                    raise TableError(f"{path.name}: {tag_text} names unknown IOD {iod!r}")
-                types[iod] = min(types.get(iod, 3), int(key))
-        top_level[parse_tag(tag_text)] = types
-    nested = {parse_tag(tag_text): int(entry["type"]) for tag_text, entry in data["nested"].items()}
-    return IodTypes(sop_class_iod, top_level, nested)
+    """Load the generated Type table (``standard/generate_iod_types.py``)."""
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    iods = set(data["sop_class_iod"].values())
+    levels: dict[str, dict[int, dict[str, int]]] = {"top_level": {}, "nested": {}}
+    for name, level in levels.items():
+        for tag_text, entry in data[name].items():
+            types: dict[str, int] = {}
+            for key, names in entry.items():
+                if key == "keyword":
+                    continue
+                for iod in names:
+                    if iod not in iods:
+                        raise TableError(f"{path.name}: {tag_text} names an IOD without SOP class: {iod!r}")
+                    types[iod] = min(types.get(iod, 3), int(key))
+            level[parse_tag(tag_text)] = types
+    return IodTypes(data["sop_class_iod"], levels["top_level"], levels["nested"])
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,8 @@
 
 Consumes: radcurate.study.stable.v1.
 Produces: radcurate.study.deidentified.v1, radcurate.quarantine.deid.v1.
-Stores: de-identified instances in the research Orthanc.
+Stores: de-identified instances in the research Orthanc; with DEID_VAULT_ENABLED, sealed re-identification
+mappings in the vault database (MongoDB).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from services.deid.orthanc import EdgeArchive, ResearchArchive
 from services.deid.profile import load_profile
 from services.deid.pseudonym import Pseudonymizer
 from services.deid.settings import Settings
+from services.deid.vault import vault_from_settings
 
 settings = Settings()
 app = faust.App(f"radcurate-{SERVICE}", **settings.faust_options())
@@ -30,6 +32,7 @@ publish = publisher(app, SERVICE, ctx.retry)
 add_health_page(app, SERVICE)
 
 profile = load_profile(settings.profile_file)
+vault = vault_from_settings(settings)  # None unless DEID_VAULT_ENABLED
 handler = StudyDeidentifier(
     edge=EdgeArchive(
         settings.orthanc_url, settings.orthanc_user, settings.orthanc_password.get_secret_value(),
@@ -49,6 +52,7 @@ handler = StudyDeidentifier(
         "key_id": settings.key_id,
     },
     concurrency=settings.concurrency,
+    vault=vault,
 )
 
 

@@ -16,11 +16,18 @@ dict lookup. Rules beyond the table, applied at every nesting level:
 - With Retain Longitudinal Modified Dates every kept DA and DT value (C in the table, or not listed in it)
   is shifted by the patient's offset and TM values are kept; a value that cannot be shifted falls back to
   the Basic action (removal for unlisted ones).
+- X/Z/U* (Referenced Image Sequence, Source Image Sequence) becomes U* whatever the Type when the profile
+  sets ``keep_references``: references between instances survive, with pseudonymised UIDs.
 - Sequences: K, U and unlisted sequences keep their items, processed with the same table. C cleans the
   items and, inside them, also cleans free text the table does not list (Text Value, Unformatted Text
   Value, Code Meaning...) and replaces person names. D replaces the sequence by one empty item (its content
   is dropped), except Verifying Observer Sequence, whose items are made only of table attributes and are
-  cleaned instead. Compound actions inside items use the Types of ``data/iod_types.yaml`` "nested".
+  cleaned instead; a Content Sequence's one item is a TEXT content item saying REMOVED (its macros have
+  Type 1 attributes). Compound actions inside items use the IOD's nested Types
+  (``standard/ps3.3_attribute_types.json``).
+- C that leaves nothing of a value falls back to the Basic action (D gives a dummy, X a removal).
+- X on an attribute its IOD makes Type 1 or 2 (a 1C / 2C condition: Responsible Person for animals...) is
+  done as D or Z, so the output keeps its IOD's required attributes (``annex_e.removal_for_type``).
 - Overlay groups (60xx) are removed whole with their Overlay Data, so no half overlay module remains; curve
   groups (50xx) are removed. C on binary data cannot be done without reading pixels: the Basic action
   applies.
@@ -60,10 +67,14 @@ from services.deid.annex_e import (
     load_iod_types,
     load_safe_private,
     load_table,
+    removal_for_type,
     resolve_compound,
 )
 from services.deid.burned_in import BurnedInPolicy, load_burned_in_policy
 from services.deid.clean import TextCleaner, dummy_value, name_terms, shift_date, shift_datetime
+from services.deid.ocr import REASON as OCR_REASON
+from services.deid.ocr import UNREADABLE_REASON as OCR_UNREADABLE_REASON
+from services.deid.ocr import OcrMode, OcrResult, OcrStatus, PixelTextDetector
 from services.deid.pixels import PIXEL_DATA, PIXEL_TAGS, check_native_pixel_data
 from services.deid.profile import DeidProfile
 from services.deid.pseudonym import Pseudonymizer
@@ -167,6 +178,8 @@ _UNSPLIT_VRS = frozenset({"LT", "ST", "UT", "UR"})
 _DATE_VRS = frozenset({"DA", "DT"})
 _BULK_VRS = frozenset({"OB", "OW", "OD", "OF", "OL", "OV"})
 _PN_DELIMITERS = {0x5C, 0x5E, 0x3D}
+# Longest value a cleaned text may have (PS3.5 6.2): an over-long input value comes out valid.
+_MAX_CHARACTERS = {"SH": 16, "CS": 16, "LO": 64, "ST": 1024, "LT": 10240}
 
 # Operations compiled from an action and a VR.
 _KEEP, _REMOVE, _ZERO, _DUMMY, _CLEAN, _UID, _SEQ, _SEQ_CLEAN, _SEQ_DUMMY = range(9)
@@ -178,6 +191,7 @@ TOP, ITEM_LEVEL, CLEANED_ITEM = 0, 1, 2
 # Sequences whose D is done by cleaning their items (every attribute of the items is in the table);
 # any other sequence with action D becomes one empty item.
 _D_BY_ITEMS = frozenset({0x0040A073})  # Verifying Observer Sequence
+CONTENT_SEQUENCE = 0x0040A730
 _FREE_TEXT_VRS = frozenset({"LO", "SH", "ST", "LT", "UT", "UC"})
 # Parts of coded entries other than Code Meaning: codes such as SNOMED 12345678 are not identifiers.
 _CODE_TAGS = frozenset({0x00080100, 0x00080102, 0x00080103, 0x00080105, 0x0008010F, 0x00080119, 0x00080120})
@@ -206,7 +220,8 @@ class DeidReport:
 
     `actions` lists every attribute an action was applied to, including K from an option; attributes the
     table does not list and that were kept unchanged are not listed. `counts` tallies `actions` by code.
-    The UIDs are the new (pseudonymous) ones, for the caller's bookkeeping.
+    The UIDs and the patient pseudonym are the new ones, for the caller's bookkeeping; `ocr` is the pixel
+    OCR outcome when the profile enables it (counts only).
     """
 
     profile_name: str
@@ -219,6 +234,8 @@ class DeidReport:
     study_instance_uid: str | None = None
     series_instance_uid: str | None = None
     sop_instance_uid: str | None = None
+    patient_pseudonym: str | None = None
+    ocr: OcrResult | None = None
 
 
 @dataclass(slots=True)
@@ -299,19 +316,30 @@ class Deidentifier:
         safe_private: SafePrivateTable | None = None,
         iod_types: IodTypes | None = None,
         burned_in: BurnedInPolicy | None = None,
+        ocr: PixelTextDetector | None = None,
     ) -> None:
+        """`ocr` defaults to a tesseract detector with the profile's thresholds when the profile enables
+        OCR (OcrUnavailable when tesseract is missing); it is unused otherwise."""
         self.profile = profile
         self.pseudonymizer = pseudonymizer
         self._table = table or load_table()
         self._safe = safe_private or load_safe_private()
         self._iods = iod_types or load_iod_types()
         self._burned_in = burned_in or load_burned_in_policy()
+        self._ocr: PixelTextDetector | None = None
+        if profile.ocr is not OcrMode.OFF:
+            self._ocr = ocr or PixelTextDetector(
+                min_confidence=profile.ocr_min_confidence,
+                min_words=profile.ocr_min_words,
+                max_frames=profile.ocr_max_frames,
+            )
         self._options = profile.option_set
         self._shift = Option.RETAIN_LONG_MODIFIED_DATES in self._options
         self._safe_private = Option.RETAIN_SAFE_PRIVATE in self._options
         self._keep_institution = Option.RETAIN_INSTITUTION_IDENTITY in self._options
         self._plans: dict[tuple[str | None, int], dict[tuple[int, str | None], _Entry]] = {}
         self._insertion_cache: dict[bool, list[tuple[int, bytes]]] = {}
+        self._private_plans: dict[tuple[str | None, int, str | None, bool, int], _Entry] = {}
 
     def __repr__(self) -> str:
         return f"Deidentifier(profile={self.profile.name!r} {self.profile.version!r}, {self.pseudonymizer!r})"
@@ -321,8 +349,9 @@ class Deidentifier:
     def deidentify_file(self, raw: bytes) -> tuple[bytes, DeidReport]:
         """De-identify an encoded instance (Part 10 file or bare data set) into a Part 10 file.
 
-        Raises DataRejected("burned_in_annotation") for refused instances and
-        DataRejected("malformed_dicom") for unreadable ones; messages never contain values.
+        Raises DataRejected("burned_in_annotation") for refused instances, DataRejected("malformed_dicom")
+        for unreadable ones and, with OCR set to reject, DataRejected("burned_in_text_detected") or
+        DataRejected("pixel_ocr_failed"); messages never contain values.
         """
         try:
             return self._deidentify_bytes(raw)
@@ -374,6 +403,7 @@ class Deidentifier:
         if not self.profile.allow_burned_in:
             burned = ascii_value(BURNED_IN_ANNOTATION)
             self._burned_in.check(None if burned is None else burned.upper(), ascii_value(MODALITY), sop_class or None)
+        ocr = self._check_pixels(raw) if self._ocr is not None else None
         run = self._start_run(buf, found, self._encodings(ascii_value(SPECIFIC_CHARACTER_SET)))
         iod = self._iods.iod_for(sop_class) if sop_class else None
         chunks = self._process(run, buf, memoryview(buf), headers, codec, iod, "", TOP, self._insertions(codec))
@@ -399,8 +429,25 @@ class Deidentifier:
             study_instance_uid=run.new_uids.get(STUDY_INSTANCE_UID),
             series_instance_uid=run.new_uids.get(SERIES_INSTANCE_UID),
             sop_instance_uid=sop_instance,
+            patient_pseudonym=run.patient_pseudonym,
+            ocr=ocr,
         )
         return output, report
+
+    def _check_pixels(self, raw: bytes) -> OcrResult:
+        """Pixel OCR; with OCR set to reject, refuse text and pixels that cannot be read (fail closed)."""
+        assert self._ocr is not None
+        result = self._ocr.check(raw)
+        if self.profile.ocr is OcrMode.REJECT:
+            if result.status is OcrStatus.TEXT_FOUND:
+                raise DataRejected(
+                    OCR_REASON,
+                    f"pixel OCR read {result.words} word(s) with confidence >= {self._ocr.min_confidence:g} "
+                    f"in {result.frames_checked} frame(s)",
+                )
+            if result.status is OcrStatus.UNREADABLE:
+                raise DataRejected(OCR_UNREADABLE_REASON, f"pixel data could not be read for OCR ({result.failure})")
+        return result
 
     @staticmethod
     def _encodings(charset: str | None) -> list[str]:
@@ -561,10 +608,20 @@ class Deidentifier:
         return out
 
     def _private_entry(self, header: Header, creators: Mapping[int, tuple[str, int]], context: int) -> _Entry:
-        """Keep a private element only if Table E.3.10-1 lists it for its block's creator."""
+        """Keep a private element only if Table E.3.10-1 lists it for its block's creator (decisions cached)."""
         tag, vr, length = header[0], header[1], header[2]
         group = tag >> 16
         found = creators.get((group << 8) | ((tag >> 8) & 0xFF))
+        key = (None if found is None else found[0], tag, vr, length == UNDEFINED, context)
+        entry = self._private_plans.get(key)
+        if entry is None:
+            entry = self._private_plans[key] = self._compile_private(found, tag, vr, length, context)
+        return entry
+
+    def _compile_private(
+        self, found: tuple[str, int] | None, tag: int, vr: str | None, length: int, context: int
+    ) -> _Entry:
+        group = tag >> 16
         safe_vr = None if found is None else self._safe.vr_of(found[0], group, tag & 0xFF)
         if safe_vr is None:
             return _REMOVE_X
@@ -616,9 +673,13 @@ class Deidentifier:
                 return _Entry(_DUMMY, "D", evr)
             return _Entry(_KEEP, None, evr)
         attribute_type = self._iods.attribute_type(tag, iod, nested=context != TOP)
-        action_code = resolve_compound(effective_action(rule, self._options), attribute_type)
+        code = effective_action(rule, self._options)
+        if code == "X/Z/U*" and self.profile.keep_references:
+            action_code = Action.U
+        else:
+            action_code = removal_for_type(resolve_compound(code, attribute_type), attribute_type)
         dated = self._shift and rule.options.get(Option.RETAIN_LONG_MODIFIED_DATES) is Action.C
-        basic = resolve_compound(rule.basic, attribute_type)
+        basic = removal_for_type(resolve_compound(rule.basic, attribute_type), attribute_type)
         return self._entry_for(action_code, evr, basic, dated=dated, cleaning=context == CLEANED_ITEM)
 
     def _entry_for(
@@ -735,10 +796,13 @@ class Deidentifier:
         try:
             text = pydicom.charset.decode_bytes(value, encodings, set() if unsplit else {0x5C})
             parts = [text] if unsplit else text.split("\\")
-            cleaned = "\\".join(run.cleaner.clean(part.rstrip(" \x00")) for part in parts)
+            limit = _MAX_CHARACTERS.get(vr)
+            cleaned = "\\".join(run.cleaner.clean(part.rstrip(" \x00"))[:limit] for part in parts)
             encoded = pydicom.charset.encode_string(cleaned, encodings)
         except (UnicodeError, LookupError, ValueError):
             return None
+        if not cleaned.strip(" \\") and text.strip(" \x00\\"):
+            return None  # nothing left: the Basic action applies (a dummy where the attribute is Type 1)
         return [_element(codec, tag, out_vr, _even(encoded, b" "))]
 
     def _sequence(
@@ -782,12 +846,33 @@ class Deidentifier:
             items.extend(chunks)
             total += 8 + size
         if dummy and total == 0:
-            items.append(inner.delimiter(ITEM, 0))
-            total = 8
+            content = _dummy_item(tag, inner)
+            items.append(inner.delimiter(ITEM, len(content)))
+            items.append(content)
+            total = 8 + len(content)
         out_vr = vr or "SQ"
         if length == UNDEFINED:
             return [codec.header(tag, out_vr, UNDEFINED), *items, inner.delimiter(SEQUENCE_END)]
         return [codec.header(tag, out_vr, total), *items]
+
+
+def _dummy_item(tag: int, codec: Codec) -> bytes:
+    """Content of the one item that stands for a sequence replaced by D: empty, except where the item's
+    macro has Type 1 attributes. A Content Sequence item becomes a TEXT "Comment" (DCM 121106) saying
+    REMOVED, so the Document Relationship and Document Content macros stay valid."""
+    if tag != CONTENT_SEQUENCE:
+        return b""
+    code = (
+        _element(codec, 0x00080100, "SH", b"121106")
+        + _element(codec, 0x00080102, "SH", b"DCM ")
+        + _element(codec, 0x00080104, "LO", b"Comment ")
+    )
+    return (
+        _element(codec, 0x0040A010, "CS", b"CONTAINS")
+        + _element(codec, 0x0040A040, "CS", b"TEXT")
+        + _element(codec, 0x0040A043, "SQ", codec.delimiter(ITEM, len(code)) + code)
+        + _element(codec, 0x0040A160, "UT", b"REMOVED ")
+    )
 
 
 def _index(buf: bytes, pos: int, end: int | None, codec: Codec) -> tuple[list[Header], int]:

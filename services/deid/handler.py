@@ -3,6 +3,10 @@
 Instances are streamed one at a time (a bounded number in flight), never the whole study in memory.
 An instance the engine refuses is skipped and reported; the study goes on with the rest, and the
 skipped instances are quarantined (they stay in the edge archive).
+
+With a re-identification vault injected (``DEID_VAULT_ENABLED``), the pseudonymisation key id is checked
+against the vault's key registry before anything is stored, and each study's sealed mapping is recorded
+before the study.deidentified event is produced.
 """
 
 from __future__ import annotations
@@ -29,13 +33,28 @@ from contracts import (
 from contracts.delivery import Outgoing, StageContext, describe_exception
 from contracts.topics import STUDY_DEIDENTIFIED
 from services.deid import __version__
+from services.deid.deidentify import DeidReport
+from services.deid.ocr import OcrStatus
 from services.deid.orthanc import EdgeArchive, InstanceGone, ResearchArchive
+from services.deid.pseudonym import Pseudonymizer
+from services.deid.reid import OriginalIdentifiers, StudyMapping, read_original_identifiers
 
 log = logging.getLogger("radcurate.deid")
 
 
 class Engine(Protocol):
-    def deidentify_file(self, raw: bytes) -> tuple[bytes, Any]: ...
+    @property
+    def pseudonymizer(self) -> Pseudonymizer: ...
+
+    def deidentify_file(self, raw: bytes) -> tuple[bytes, DeidReport]: ...
+
+
+class Vault(Protocol):
+    """What the handler needs of the re-identification vault (services.deid.vault.MongoVault)."""
+
+    def check_key(self, key_id: str, fingerprint: str) -> None: ...
+
+    def record(self, mapping: StudyMapping) -> None: ...
 
 
 @dataclass
@@ -43,6 +62,8 @@ class _Progress:
     research_study_ids: Counter[str] = field(default_factory=Counter)
     stored: int = 0
     skipped: list[SkippedInstance] = field(default_factory=list)
+    text_in_pixels: int = 0  # instances the OCR check flagged
+    mappings: dict[str, StudyMapping] = field(default_factory=dict)  # by study pseudonym
 
 
 def parse_da(value: str | None) -> dt.date | None:
@@ -72,6 +93,7 @@ class StudyDeidentifier:
         ctx: StageContext,
         rules: dict[str, str],
         concurrency: int = 4,
+        vault: Vault | None = None,
     ) -> None:
         self.edge = edge
         self.research = research
@@ -79,16 +101,30 @@ class StudyDeidentifier:
         self.ctx = ctx
         self.rules = rules
         self.concurrency = concurrency
+        self.vault = vault
+        self._vault_key_checked = False
 
     async def handle(self, event: StudyStable) -> list[Outgoing]:
+        if self.vault is not None and not self._vault_key_checked:
+            pseudonymizer = self.engine.pseudonymizer
+            await asyncio.to_thread(self.vault.check_key, pseudonymizer.key_id, pseudonymizer.fingerprint())
+            self._vault_key_checked = True
         progress = _Progress()
         limit = asyncio.Semaphore(self.concurrency)
 
         async def one(instance_id: str) -> None:
             async with limit:
-                await self._deidentify_instance(instance_id, progress)
+                await self._deidentify_instance(event, instance_id, progress)
 
         await asyncio.gather(*(one(i) for s in event.body.series for i in s.instance_ids))
+        if progress.text_in_pixels:
+            log.warning(
+                "pixel OCR found text",
+                extra={"correlation_id": str(event.correlation_id), "instances": progress.text_in_pixels},
+            )
+        if self.vault is not None:
+            for mapping in progress.mappings.values():
+                await asyncio.to_thread(self.vault.record, mapping)
         if not progress.stored:
             reasons = sorted({s.reason for s in progress.skipped}) or ["no_instances"]
             raise DataRejected(
@@ -133,7 +169,31 @@ class StudyDeidentifier:
             )
         return outputs
 
-    async def _deidentify_instance(self, instance_id: str, progress: _Progress) -> None:
+    def _run_engine(self, raw: bytes) -> tuple[bytes, DeidReport, OriginalIdentifiers | None]:
+        clean, report = self.engine.deidentify_file(raw)
+        return clean, report, read_original_identifiers(raw) if self.vault is not None else None
+
+    def _note(self, event: StudyStable, report: DeidReport, originals: OriginalIdentifiers | None,
+              progress: _Progress) -> None:
+        """Count OCR flags; add the instance to its study's vault mapping."""
+        if report.ocr is not None and report.ocr.status is OcrStatus.TEXT_FOUND:
+            progress.text_in_pixels += 1
+        if originals is None or not report.study_instance_uid or not report.patient_pseudonym:
+            return
+        mapping = StudyMapping.from_instance(
+            originals,
+            study_pseudonym=report.study_instance_uid,
+            patient_pseudonym=report.patient_pseudonym,
+            series_pseudonym=report.series_instance_uid,
+            key_id=report.key_id,
+            key_fingerprint=self.engine.pseudonymizer.fingerprint(),
+            site_id=event.body.site_id,
+            edge_study_id=event.body.edge_study_id,
+        )
+        known = progress.mappings.get(mapping.study_pseudonym)
+        progress.mappings[mapping.study_pseudonym] = mapping if known is None else known.merge(mapping)
+
+    async def _deidentify_instance(self, event: StudyStable, instance_id: str, progress: _Progress) -> None:
         try:
             raw = await asyncio.to_thread(self.edge.download, instance_id)
         except InstanceGone:
@@ -141,7 +201,7 @@ class StudyDeidentifier:
                 edge_instance_id=instance_id, reason="instance_gone", detail="deleted from the edge archive"))
             return
         try:
-            clean, _report = await asyncio.to_thread(self.engine.deidentify_file, raw)
+            clean, report, originals = await asyncio.to_thread(self._run_engine, raw)
         except DataRejected as exc:
             progress.skipped.append(SkippedInstance(edge_instance_id=instance_id, reason=exc.reason, detail=exc.detail))
             return
@@ -158,6 +218,7 @@ class StudyDeidentifier:
             return
         progress.research_study_ids[str(answer["ParentStudy"])] += 1
         progress.stored += 1
+        self._note(event, report, originals, progress)
 
     def _describe(
         self, event: StudyStable, research_study_id: str, skipped: list[SkippedInstance]

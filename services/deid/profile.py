@@ -9,6 +9,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from services.deid.annex_e import Option
+from services.deid.ocr import OcrMode
 
 PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
 
@@ -35,6 +36,30 @@ class DeidProfile(BaseModel):
         "Series and Instance Number, position, orientation and spacing.",
     )
     allow_burned_in: bool = False
+    keep_references: bool = Field(
+        default=False,
+        description="Resolve X/Z/U* (Referenced Image Sequence, Source Image Sequence) to U* whatever the "
+        "attribute's Type: the sequence stays, its instance UIDs pseudonymised like the instances they name, so "
+        "references between de-identified instances survive. Off: Annex E removes them where they are Type 3.",
+    )
+    ocr: OcrMode = Field(
+        default=OcrMode.OFF,
+        description="Pixel OCR with tesseract: 'off', 'flag' (record in the report) or 'reject' (refuse the "
+        "instance with reason burned_in_text_detected, and any instance whose pixels cannot be read).",
+    )
+    ocr_min_confidence: float = Field(default=60.0, ge=0, le=100, description="Word confidence that counts.")
+    ocr_min_words: int = Field(default=2, ge=1, description="Confident words (>= 3 letters or digits) that mean text.")
+    ocr_max_frames: int = Field(default=3, ge=1, le=100, description="Frames read per instance, evenly spaced.")
+
+    @field_validator("ocr", mode="before")
+    @classmethod
+    def _yaml_off(cls, value: object) -> object:
+        """YAML 1.1 reads a bare ``off`` as false."""
+        if value is False:
+            return OcrMode.OFF
+        if value is True:
+            raise ValueError("write off, flag or reject (quoted if need be)")
+        return value
 
     @field_validator("options")
     @classmethod

@@ -3,6 +3,14 @@
 Every value is HMAC-SHA256 under the project key of a domain label and the original, so the same input
 gives the same output in every process holding the key, a different key gives unrelated output, and
 nothing can be reversed without the key. The key never appears in a repr, a message or a report.
+
+Key rotation: a new key gets a new key id (``DEID_KEY_ID``); both travel together, and the key id (never
+the key) is recorded with every output (event provenance, the offline report and manifest, the vault).
+Everything de-identified under the new key gets new pseudonyms, unrelated to the old ones: a study sent
+again becomes a new study in the research archive and the index, and links to data made under the old key
+go through the re-identification vault (which keeps each mapping with its key id) or through the old key.
+`fingerprint` tells keys apart without revealing them, so a key id reused for other key bytes is refused
+(the offline command's OUT_DIR manifest, the vault's key registry).
 """
 
 from __future__ import annotations
@@ -63,6 +71,13 @@ class Pseudonymizer:
         """A 16-character AE title standing for `original` (cleaned AE titles stay distinguishable)."""
         digest = self._digest(b"ae", original.strip(" \x00"))
         return "AE" + base64.b32encode(digest[:10]).decode("ascii")[:14]
+
+    def fingerprint(self) -> str:
+        """16 hex digits that tell keys apart (a keyed digest of a fixed label; reveals nothing of the key).
+
+        Recorded next to the key id wherever outputs are kept, so that one key id never silently names two keys.
+        """
+        return self._digest(b"fingerprint", "radcurate").hex()[:16]
 
     def date_shift_days(self, patient_pseudonym: str) -> int:
         """Keyed offset in days within the configured range (never 0), the same for all of a patient's

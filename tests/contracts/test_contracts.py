@@ -111,3 +111,12 @@ def test_event_ids_are_uuids_and_correlation_is_per_study() -> None:
     assert study_correlation_id("abc") == study_correlation_id("abc")
     assert study_correlation_id("abc") != study_correlation_id("abd")
     assert isinstance(examples()[0].event_id, uuid.UUID)
+
+
+def test_header_values_that_are_not_names_are_never_quoted() -> None:
+    with pytest.raises(ContractError) as caught:
+        decode(b"{}", {HEADER_EVENT_TYPE: b"Zhang^Wei 1961"}, StudyStable)
+    assert "Zhang" not in str(caught.value)
+    with pytest.raises(ContractError) as caught:
+        decode(b"{}", {HEADER_SCHEMA_VERSION: b"HOSP-4711"}, StudyStable)
+    assert "HOSP" not in str(caught.value)

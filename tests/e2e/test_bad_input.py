@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import random
 from pathlib import Path
 
 import pydicom
@@ -79,3 +81,58 @@ def test_an_undecodable_event_is_quarantined_and_the_next_study_flows(pipeline: 
     assert kinds == {"contract_error"}
     assert any("unknown event type 'study.exploded'" in r["detail"] for r in records)
     assert any("invalid study.stable event" in r["detail"] for r in records)
+
+
+def malformed_records(count: int) -> list[tuple[bytes, list[tuple[str, bytes]]]]:
+    """Distinct malformed records: random bytes, wrong JSON shapes, wrong types and versions, no headers."""
+    rng = random.Random(6)
+    valid = json.loads(Path(__file__).resolve().parents[2].joinpath(
+        "contracts", "fixtures", "study.stable.v1.0.json").read_text())
+    records: list[tuple[bytes, list[tuple[str, bytes]]]] = []
+    stable = [("event_type", b"study.stable"), ("schema_version", b"1.0")]
+    for i in range(count):
+        kind = i % 8
+        if kind == 0:
+            records.append((rng.randbytes(rng.randint(1, 300)), stable))
+        elif kind == 1:
+            records.append((json.dumps({"n": i, "hello": "world"}).encode(), stable))
+        elif kind == 2:
+            broken = {**valid, "event_id": f"not-a-uuid-{i}"}
+            records.append((json.dumps(broken).encode(), stable))
+        elif kind == 3:
+            body = {**valid["body"], "instance_count": -i - 1}
+            records.append((json.dumps({**valid, "body": body}).encode(), stable))
+        elif kind == 4:
+            records.append((json.dumps({**valid, "n": i}).encode(), [("event_type", b"study.exploded")]))
+        elif kind == 5:
+            records.append((json.dumps({**valid, "n": i}).encode(), [("schema_version", b"2.0")]))
+        elif kind == 6:
+            records.append((json.dumps({"n": i, **valid}).encode()[: rng.randint(12, 200)], []))
+        else:
+            records.append((b"x" * rng.randint(10_000, 200_000) + str(i).encode(), stable))
+    return records
+
+
+def test_a_thousand_malformed_events_are_each_quarantined_and_no_worker_dies(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    def contract_records() -> int:
+        return pipeline.mongo["quarantine"].count_documents(
+            {"stage": "deid", "kind": "contract_error", "source_topic": STUDY_STABLE.name})
+
+    before = contract_records()
+    records = malformed_records(1000)
+    assert len({(value, tuple(headers)) for value, headers in records}) == len(records)  # distinct records
+    producer = KafkaProducer(bootstrap_servers=pipeline.env["KAFKA_BOOTSTRAP"], max_request_size=1_048_576)
+    for i, (value, headers) in enumerate(records):
+        producer.send(STUDY_STABLE.name, key=f"junk-{i}".encode(), value=value, headers=headers)
+    producer.flush(timeout=60)
+    producer.close()
+
+    wait_for(lambda: contract_records() >= before + len(records), 300, "1,000 quarantine records")
+    assert contract_records() == before + len(records)
+    for service in ("deid", "index"):
+        assert pipeline.stack.healthy(service), f"{service} died"
+    good = make_series(tmp_path / "after_flood", slices=4)
+    pipeline.push(good.directory)
+    assert indexed(pipeline, good.study_uid)["qc_status"] == "PASS"

@@ -9,7 +9,7 @@ import pytest
 from pydicom.dataset import Dataset
 
 from services.deid.deidentify import IMPLEMENTATION_CLASS_UID, Deidentifier, DeidReport
-from services.deid.profile import DeidProfile
+from services.deid.profile import DeidProfile, builtin_profile
 from services.deid.pseudonym import Pseudonymizer
 from tests.unit.deid.helpers import CT_IMAGE, PATIENT_ID, encode, item, rich_ct, sample_path, strict_read
 
@@ -81,9 +81,12 @@ def test_d_replaces_with_vr_valid_dummies(basic_out: tuple[Dataset, DeidReport])
 
 def test_d_on_sequences(basic_out: tuple[Dataset, DeidReport]) -> None:
     out, _ = basic_out
-    # Content Sequence: replaced by one empty item, the report text is gone.
+    # Content Sequence: replaced by one TEXT item saying REMOVED (a valid content item), the report is gone.
     assert len(out.ContentSequence) == 1
-    assert len(out.ContentSequence[0]) == 0
+    dummy = out.ContentSequence[0]
+    assert (dummy.RelationshipType, dummy.ValueType, dummy.TextValue) == ("CONTAINS", "TEXT", "REMOVED")
+    assert dummy.ConceptNameCodeSequence[0].CodeValue == "121106"
+    assert "Jane" not in str(dummy)
     # Verifying Observer Sequence: every attribute of its items is in the table, so the items are cleaned.
     observer = out.VerifyingObserverSequence[0]
     assert observer.VerifyingObserverName == "ANONYMOUS"
@@ -119,12 +122,11 @@ def test_references_and_standard_uids(
     out, _ = basic_out
     # X/Z/U* at the top level of a CT (Type 3): removed.
     assert "ReferencedImageSequence" not in out
-    # The same sequence inside an item (image reference macros, Type 1): kept, UIDs replaced.
+    # Inside an item the CT IOD does not define either (no Type 1 or 2 occurrence): removed, while the
+    # item's own UIDs are replaced.
     nested = out.ReferencedSeriesSequence[0]
     assert nested.SeriesInstanceUID == pseudonymizer.uid("1.2.3.4.5.6.9")
-    reference = nested.ReferencedImageSequence[0]
-    assert reference.ReferencedSOPInstanceUID == pseudonymizer.uid("1.2.3.4.5.6.7.2")
-    assert reference.ReferencedSOPClassUID == CT_IMAGE
+    assert "ReferencedImageSequence" not in nested
     # A UI attribute that Table E.1-1 does not list is remapped too; standard UIDs are not.
     assert out.MultiFrameSourceSOPInstanceUID == pseudonymizer.uid("1.2.3.4.5.6.7.3")
     assert out.SynchronizationFrameOfReferenceUID == "1.2.840.10008.15.1.1"
@@ -190,7 +192,7 @@ def test_option_codes_and_text(research: Deidentifier, source: Dataset) -> None:
     out, report = run(research, source)
     codes = [code.CodeValue for code in out.DeidentificationMethodCodeSequence]
     assert codes == ["113100", "113105", "113107", "113108", "113109", "113111"]
-    assert out.DeidentificationMethod == "radcurate research 1.0 PS3.15-2023b Annex E"
+    assert out.DeidentificationMethod == "radcurate research 1.1 PS3.15-2023b Annex E"
     assert report.profile_name == "research"
 
 
@@ -336,3 +338,19 @@ def test_unlisted_remove_keeps_the_image(pseudonymizer: Pseudonymizer, source: D
         assert out[keyword].value == source[keyword].value, keyword
     assert out.SOPInstanceUID == pseudonymizer.uid(source.SOPInstanceUID)  # listed: U as usual
     assert ("(0008,0070)", "X") in report.actions
+
+
+def test_keep_references_keeps_type_3_reference_sequences(pseudonymizer: Pseudonymizer, source: Dataset) -> None:
+    source.SourceImageSequence = [item(ReferencedSOPClassUID=CT_IMAGE, ReferencedSOPInstanceUID="1.2.3.4.5.6.7.4")]
+    basic_out, _ = run(Deidentifier(builtin_profile("basic"), pseudonymizer), source)
+    assert "ReferencedImageSequence" not in basic_out and "SourceImageSequence" not in basic_out  # Type 3: X
+    profile = builtin_profile("basic").model_copy(update={"keep_references": True})
+    out, report = run(Deidentifier(profile, pseudonymizer), source)
+    assert out.ReferencedImageSequence[0].ReferencedSOPInstanceUID == pseudonymizer.uid("1.2.3.4.5.6.7.1")
+    assert out.ReferencedImageSequence[0].ReferencedSOPClassUID == CT_IMAGE
+    assert out.SourceImageSequence[0].ReferencedSOPInstanceUID == pseudonymizer.uid("1.2.3.4.5.6.7.4")
+    reference = out.ReferencedSeriesSequence[0].ReferencedImageSequence[0]  # nested ones too
+    assert reference.ReferencedSOPInstanceUID == pseudonymizer.uid("1.2.3.4.5.6.7.2")
+    assert reference.ReferencedSOPClassUID == CT_IMAGE
+    assert ("(0008,1140)", "U") in report.actions and ("(0008,2112)", "U") in report.actions
+    assert builtin_profile("research").keep_references

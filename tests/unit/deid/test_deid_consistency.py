@@ -35,8 +35,10 @@ def test_references_match_across_separate_engines() -> None:
     seg = pydicom.dcmread(sample_path("liver.dcm"))
     ct = _ct_referenced_by_the_segmentation(seg)
 
-    new_ct = strict_read(_engine(KEY).deidentify_file(encode(ct))[0])
-    new_seg = strict_read(_engine(KEY).deidentify_file(seg_raw)[0])  # another engine, same key
+    # research keeps reference sequences (keep_references): Source Image Sequence is Type 2 in the SEG's
+    # Derivation Image macro, where the Basic Profile would leave it empty (Z).
+    new_ct = strict_read(_engine(KEY, "research").deidentify_file(encode(ct))[0])
+    new_seg = strict_read(_engine(KEY, "research").deidentify_file(seg_raw)[0])  # another engine, same key
 
     reference = new_seg.ReferencedSeriesSequence[0]
     assert reference.SeriesInstanceUID == new_ct.SeriesInstanceUID

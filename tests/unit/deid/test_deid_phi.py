@@ -20,8 +20,10 @@ CT_SMALL = read_bytes("CT_small.dcm")
 BASIC = Deidentifier(builtin_profile("basic"), Pseudonymizer(KEY, "k"))
 RESEARCH = Deidentifier(builtin_profile("research"), Pseudonymizer(KEY, "k"))
 
-# Upper-case words of 8 to 12 letters: never present in the source file by chance.
-token = st.text(alphabet=string.ascii_uppercase, min_size=8, max_size=12)
+# Upper-case words of 8 to 12 letters that the source file does not hold (it has STANDARD, a kernel name).
+token = st.text(alphabet=string.ascii_uppercase, min_size=8, max_size=12).filter(
+    lambda word: word.encode() not in CT_SMALL.upper()
+)
 tokens = st.lists(token, min_size=12, max_size=12, unique=True)
 digits = st.text(alphabet=string.digits, min_size=7, max_size=10)
 uids = st.lists(st.integers(min_value=10**8, max_value=10**12), min_size=4, max_size=4, unique=True).map(

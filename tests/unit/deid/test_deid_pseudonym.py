@@ -95,3 +95,11 @@ def test_key_never_shown() -> None:
     with pytest.raises(ValueError, match="at least 16 bytes") as short:
         Pseudonymizer(b"short-secret", "k")
     assert "short-secret" not in str(short.value)
+
+
+def test_fingerprint_tells_keys_apart_without_showing_them() -> None:
+    first, again, other = Pseudonymizer(KEY, "a"), Pseudonymizer(KEY, "b"), Pseudonymizer(OTHER_KEY, "a")
+    assert first.fingerprint() == again.fingerprint()  # the key, not its id
+    assert first.fingerprint() != other.fingerprint()
+    assert len(first.fingerprint()) == 16
+    assert first.fingerprint() not in KEY.hex()
