@@ -2,6 +2,9 @@
 
 Before de-identification events carry only edge-Orthanc identifiers (opaque hashes) and codes;
 after it, only pseudonymised UIDs. Neither kind carries names, original UIDs or dates of birth.
+
+Fields added by a minor version are optional and left out of the JSON while they carry nothing
+(`exclude_if=absent`), so a payload of the previous minor version decodes and re-encodes unchanged.
 """
 
 from __future__ import annotations
@@ -20,6 +23,15 @@ UID_PATTERN = r"^[0-9]+(\.[0-9]+)*$"
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+def absent(value: object) -> bool:
+    """True for a field value that says nothing (None, empty list or mapping).
+
+    Fields added in a minor version use it as `exclude_if`: an event that has nothing to say in them
+    serialises exactly as the previous minor version did, so released payloads round-trip unchanged.
+    """
+    return value is None or value == [] or value == {}
 
 
 # ---------------------------------------------------------------- shared parts
@@ -122,14 +134,126 @@ class StudyDeidentifiedBody(Model):
 # ---------------------------------------------------------------- harmonize
 
 
+MappingStatus = Literal["mapped", "review", "unmapped"]
+"""mapped: confidence at or above the threshold, value emitted; review: below it, value withheld and the
+question put on the review list; unmapped: nothing to go on (no text, no header)."""
+
+
+class Candidate(Model):
+    """A possible answer of a mapping, best first; the only place a value below the threshold appears."""
+
+    code: str
+    meaning: str | None = None
+    confidence: float = Field(ge=0, le=1)
+
+
+class BodyPartEvidence(Model):
+    """One source's reading of the body part (a header, an anatomic code or a description)."""
+
+    source: str = Field(description="DICOM keyword the reading came from, e.g. SeriesDescription.")
+    code: str = Field(description="SNOMED CT concept id of CID 4031.")
+    meaning: str | None = None
+    raw: str | None = None
+
+
 class BodyPart(Model):
-    """Body part as a SNOMED CT code from DICOM CID 4031, or `unknown`; the header's value kept as `raw`."""
+    """Body part as a SNOMED CT code from DICOM CID 4031, or `unknown`; the header's value kept as `raw`.
+
+    Since 1.1: the confidence and rule behind the code; below the review threshold `code` is `unknown`,
+    `status` is `review` and the best reading is only a candidate.
+    """
 
     code: str = Field(description="SNOMED CT concept id, or 'unknown'.")
     scheme: Literal["SCT"] | None = None
     meaning: str | None = None
     raw: str | None = None
     source: str = Field(description="Where the value came from, e.g. BodyPartExamined or SeriesDescription.")
+    status: MappingStatus | None = Field(default=None, exclude_if=absent)
+    confidence: float | None = Field(default=None, ge=0, le=1, exclude_if=absent)
+    rule: str | None = Field(default=None, exclude_if=absent, description="Rule or table row behind the code.")
+    review_id: str | None = Field(
+        default=None, exclude_if=absent, description="Fingerprint of the question on the review list."
+    )
+    candidates: list[Candidate] = Field(default_factory=list, exclude_if=absent)
+    disagreements: list[BodyPartEvidence] = Field(
+        default_factory=list, exclude_if=absent,
+        description="Sources that name another region than the one chosen (header vs text, anatomic code).",
+    )
+    inputs: dict[str, str] | None = Field(
+        default=None, exclude_if=absent, description="The de-identified inputs, when the question is for review."
+    )
+
+
+class Mapping(Model):
+    """How a harmonized value was obtained: confidence, rule, and what a reviewer needs when it is withheld."""
+
+    status: MappingStatus
+    confidence: float = Field(ge=0, le=1)
+    rule: str = Field(description="Rule or table row that produced the value, e.g. midrc:L42, playbook, reviewed:<id>.")
+    review_id: str | None = Field(default=None, description="Fingerprint of the question (the review list's id).")
+    candidates: list[Candidate] = Field(default_factory=list, description="Best answers found, best first.")
+    inputs: dict[str, str] | None = Field(
+        default=None, description="The de-identified inputs of the question, when it is for review."
+    )
+
+
+class PlaybookAttributes(Model):
+    """A procedure description read as LOINC/RSNA Radiology Playbook attributes."""
+
+    modality: str | None = Field(default=None, description="Playbook modality: XR, CT, MR, US, NM, PT, PT+CT, MG...")
+    regions: list[str] = Field(default_factory=list, description="Anatomy named, e.g. CHEST, PULMONARY_ARTERIES.")
+    contrast: Literal["WO", "W", "WO_W"] | None = None
+    laterality: Literal["left", "right", "bilateral"] | None = None
+    views: str | None = Field(default=None, description="View count or projections, e.g. 1, 2, 2-3, >=3, PA+LAT.")
+    timing: list[str] = Field(default_factory=list, description="e.g. inspiration_expiration, stress, intraoperative.")
+    qualifiers: list[str] = Field(default_factory=list, description="e.g. angio, portable, screening, guidance.")
+
+
+class ProcedureMapping(Mapping):
+    """The procedure as a LOINC code of the LOINC/RSNA Radiology Playbook (withheld below the threshold)."""
+
+    scheme: Literal["LN"] = "LN"
+    code: str | None = Field(default=None, description="LOINC code when mapped.")
+    meaning: str | None = Field(default=None, description="LOINC long common name.")
+    attributes: PlaybookAttributes | None = None
+
+
+class SeriesAttribute(Mapping):
+    """One series type attribute (a class name of this project's vocabulary), withheld below the threshold."""
+
+    value: str | None = None
+    raw: str | None = Field(default=None, description="Header value it was read from, e.g. the kernel name.")
+
+
+class SeriesType(Model):
+    """What kind of series: localizer, CT contrast phase / kernel / thickness class, MR sequence class."""
+
+    localizer: bool = False
+    contrast_phase: SeriesAttribute | None = Field(default=None, description="CT: non_contrast, contrast, arterial...")
+    kernel_class: SeriesAttribute | None = Field(default=None, description="CT: soft, standard, sharp, lung.")
+    thickness_class: SeriesAttribute | None = Field(default=None, description="CT: thin, medium, thick.")
+    sequence: SeriesAttribute | None = Field(
+        default=None, description="MR: T1, T2, FLAIR, PD, DWI, ADC, SWI, LOCALIZER, EPI_FMRI, OTHER."
+    )
+
+
+class Equipment(Model):
+    """Manufacturer and model names, canonicalised; the header values kept."""
+
+    manufacturer: str | None = None
+    model: str | None = None
+    manufacturer_raw: str | None = None
+    model_raw: str | None = None
+    rule: str
+
+
+class Measurement(Model):
+    """A numeric acquisition attribute in UCUM units (e.g. mm, kV, mA, ms, T, s/mm2)."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    value: float
+    unit: str = Field(description="UCUM unit code.")
+    source: str = Field(description="DICOM keyword the value came from.")
 
 
 class SeriesGeometry(Model):
@@ -152,6 +276,13 @@ class HarmonizedSeries(DeidentifiedSeries):
     body_part: BodyPart
     geometry: SeriesGeometry | None = None
     geometry_note: str | None = Field(default=None, description="Why geometry is absent, as a code.")
+    # since 1.1
+    procedure: ProcedureMapping | None = Field(
+        default=None, exclude_if=absent, description="LOINC procedure of the study as acquired by this series."
+    )
+    series_type: SeriesType | None = Field(default=None, exclude_if=absent)
+    equipment: Equipment | None = Field(default=None, exclude_if=absent)
+    acquisition: list[Measurement] = Field(default_factory=list, exclude_if=absent)
 
 
 class StudyHarmonizedBody(Model):
@@ -198,6 +329,20 @@ class StudyQCBody(Model):
 
 
 # ---------------------------------------------------------------- index
+
+
+class ReplayRequest(Model):
+    """Why a stored de-identified study is sent through harmonization again."""
+
+    request_id: str
+    requested_at: AwareDatetime
+    reason: str | None = Field(default=None, max_length=200)
+
+
+class StudyReharmonizeBody(StudyDeidentifiedBody):
+    """A de-identified study as the index stored it, sent back to harmonize; de-identification is not re-run."""
+
+    replay: ReplayRequest
 
 
 class StudyCuratedBody(StudyQCBody):
@@ -250,23 +395,30 @@ class StudyDeidentified(EventBase):
 
 class StudyHarmonized(EventBase):
     EVENT_TYPE: ClassVar[str] = "study.harmonized"
-    SCHEMA_VERSION: ClassVar[str] = "1.0"
+    SCHEMA_VERSION: ClassVar[str] = "1.1"
     event_type: Literal["study.harmonized"] = "study.harmonized"
     body: StudyHarmonizedBody
 
 
 class StudyQCResult(EventBase):
     EVENT_TYPE: ClassVar[str] = "study.qc_result"
-    SCHEMA_VERSION: ClassVar[str] = "1.0"
+    SCHEMA_VERSION: ClassVar[str] = "1.1"
     event_type: Literal["study.qc_result"] = "study.qc_result"
     body: StudyQCBody
 
 
 class StudyCurated(EventBase):
     EVENT_TYPE: ClassVar[str] = "study.curated"
-    SCHEMA_VERSION: ClassVar[str] = "1.0"
+    SCHEMA_VERSION: ClassVar[str] = "1.1"
     event_type: Literal["study.curated"] = "study.curated"
     body: StudyCuratedBody
+
+
+class StudyReharmonizeRequested(EventBase):
+    EVENT_TYPE: ClassVar[str] = "study.reharmonize_requested"
+    SCHEMA_VERSION: ClassVar[str] = "1.0"
+    event_type: Literal["study.reharmonize_requested"] = "study.reharmonize_requested"
+    body: StudyReharmonizeBody
 
 
 class StudyQuarantined(EventBase):
@@ -278,5 +430,8 @@ class StudyQuarantined(EventBase):
 
 EVENT_TYPES: dict[str, type[EventBase]] = {
     cls.EVENT_TYPE: cls
-    for cls in (StudyStable, StudyDeidentified, StudyHarmonized, StudyQCResult, StudyCurated, StudyQuarantined)
+    for cls in (
+        StudyStable, StudyDeidentified, StudyHarmonized, StudyQCResult, StudyCurated, StudyQuarantined,
+        StudyReharmonizeRequested,
+    )
 }

@@ -10,6 +10,7 @@ from contracts.events import (
     StudyHarmonized,
     StudyQCResult,
     StudyQuarantined,
+    StudyReharmonizeRequested,
     StudyStable,
 )
 
@@ -46,6 +47,11 @@ STUDY_CURATED = Topic(
     "radcurate.study.curated.v1", "index", StudyCurated.EVENT_TYPE,
     "A study that passed QC, as indexed: the feed for downstream subscribers.",
 )
+STUDY_REHARMONIZE = Topic(
+    "radcurate.study.reharmonize.v1", "index", StudyReharmonizeRequested.EVENT_TYPE,
+    "A de-identified study as the index stored it, replayed through the current harmonization vocabulary "
+    "(radcurate reharmonize); de-identification is not re-run.",
+)
 
 
 def quarantine_topic(stage: str) -> Topic:
@@ -61,7 +67,8 @@ def quarantine_topic(stage: str) -> Topic:
 QUARANTINE = {stage: quarantine_topic(stage) for stage in SERVICES}
 
 ALL_TOPICS: tuple[Topic, ...] = (
-    STUDY_STABLE, STUDY_DEIDENTIFIED, STUDY_HARMONIZED, STUDY_QC, STUDY_CURATED, *QUARANTINE.values(),
+    STUDY_STABLE, STUDY_DEIDENTIFIED, STUDY_HARMONIZED, STUDY_QC, STUDY_CURATED, STUDY_REHARMONIZE,
+    *QUARANTINE.values(),
 )
 
 

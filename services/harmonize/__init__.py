@@ -1,4 +1,5 @@
-"""harmonize: maps body parts to SNOMED CT (CID 4031) and describes each series' geometry."""
+"""harmonize: procedure to LOINC, body part to SNOMED CT (CID 4031), series type, equipment, units and geometry,
+with a confidence and rule for every mapping (below the threshold: withheld for review)."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 SERVICE = "harmonize"

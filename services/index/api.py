@@ -7,9 +7,10 @@ Every /api/v1 route needs `Authorization: Bearer <INDEX_API_TOKEN>`; /healthz an
 import datetime as dt
 import logging.config
 import secrets
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request, status
 from fastapi.responses import JSONResponse
@@ -17,9 +18,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
 from contracts import QCSeries, QuarantinedBody, SkippedInstance, StageRun, StudyQC, TransientError, Verdict
+from contracts.events import Candidate
 from contracts.logs import logging_config
 from services.index import SERVICE, __version__
-from services.index.queries import quarantine_filter, study_filter
+from services.index.queries import quarantine_filter, review_filter, study_filter
+from services.index.review import replay_filter, valid_answer
 from services.index.settings import ApiSettings
 from services.index.store import IndexStore
 
@@ -36,6 +39,8 @@ class StudySummary(BaseModel):
     study_description: str | None
     modalities: list[str]
     body_parts: list[str] = Field(description="SNOMED CT codes (CID 4031) of the series, or 'unknown'.")
+    procedures: list[str] = Field(default_factory=list, description="LOINC codes of the series' procedures (mapped).")
+    review_pending: int = Field(0, description="Series mappings withheld for review (procedure, body part).")
     series_count: int
     instance_count: int
     qc_status: Verdict
@@ -82,6 +87,80 @@ class QuarantinePage(BaseModel):
     limit: int
     offset: int
     items: list[QuarantineRecord]
+
+
+ReviewStatus = Literal["open", "answered", "resolved"]
+ReviewField = Literal[
+    "procedure", "body_part", "series_type.contrast_phase", "series_type.kernel_class", "series_type.sequence"
+]
+
+
+class ReviewAnswer(BaseModel):
+    """A reviewer's answer: the code that should have been mapped (or `unknown`: none of the vocabulary fits)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=1, max_length=32, description="LOINC code, CID 4031 code / term, or class name.")
+    reviewer: str = Field(min_length=1, max_length=64, pattern=r"^[\w .@-]+$", description="Who answers.")
+    note: str | None = Field(default=None, max_length=500)
+
+
+class StoredAnswer(ReviewAnswer):
+    answered_at: dt.datetime
+
+
+class ReviewItem(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    field: ReviewField
+    status: ReviewStatus
+    inputs: dict[str, str] = Field(description="The de-identified inputs of the question.")
+    candidates: list[Candidate] = Field(description="Best answers harmonize found, best first.")
+    confidence: float
+    rule: str
+    vocabulary: str | None = Field(description="Vocabulary version that last asked the question.")
+    occurrences: int = Field(description="Series that asked it.")
+    first_seen: dt.datetime
+    last_seen: dt.datetime
+    last_study_uid: str
+    site_id: str | None = None
+    answer: StoredAnswer | None = None
+    resolution: dict[str, Any] | None = None
+
+
+class ReviewDetail(ReviewItem):
+    studies: list[str] = Field(description="Some studies whose series asked the question.")
+
+
+class ReviewPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[ReviewItem]
+
+
+class ReharmonizeRequest(BaseModel):
+    """Replay the stored de-identified studies through the current harmonization vocabulary."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    since: dt.date = Field(description="Studies de-identified on or after this day.")
+    until: dt.date | None = Field(default=None, description="... and on or before this day.")
+    study_uids: list[Annotated[str, Field(pattern=UID, max_length=64)]] | None = Field(default=None, max_length=1000)
+    site: str | None = Field(default=None, max_length=64)
+    reason: str | None = Field(default=None, max_length=200)
+
+
+class ReharmonizeStatus(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    request_id: str
+    status: Literal["pending", "publishing", "published"]
+    matched: int = Field(description="Stored studies the request selected when it was made.")
+    published: int | None = Field(default=None, description="Replay events published.")
+    requested_at: dt.datetime
+    finished_at: dt.datetime | None = None
 
 
 class PipelineStatus(BaseModel):
@@ -151,13 +230,14 @@ def create_app(settings: ApiSettings) -> FastAPI:
         date_from: Annotated[dt.date | None, Query(description="Study date from (inclusive)")] = None,
         date_to: Annotated[dt.date | None, Query(description="Study date to (inclusive)")] = None,
         patient: Annotated[str | None, Query(max_length=128, description="Patient pseudonym")] = None,
+        loinc: Annotated[str | None, Query(max_length=16, pattern=r"^\d{1,7}-\d$", description="LOINC code")] = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> StudyPage:
         if date_from and date_to and date_from > date_to:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "date_from is after date_to")
         query = study_filter(modality=modality, body_part=body_part, site=site, qc_status=qc_status,
-                             date_from=date_from, date_to=date_to, patient=patient)
+                             date_from=date_from, date_to=date_to, patient=patient, loinc=loinc)
         total, docs = await store.find_studies(query, limit=limit, offset=offset)
         items = [StudySummary.model_validate(_summary_fields(d)) for d in docs]
         return StudyPage(total=total, limit=limit, offset=offset, items=items)
@@ -183,6 +263,72 @@ def create_app(settings: ApiSettings) -> FastAPI:
         total, docs = await store.find_quarantine(query, limit=limit, offset=offset)
         items = [QuarantineRecord.model_validate({**d, "event_id": d["_id"]}) for d in docs]
         return QuarantinePage(total=total, limit=limit, offset=offset, items=items)
+
+    ReviewId = Annotated[str, Path(pattern=r"^[0-9a-f]{16}$")]
+
+    @app.get("/api/v1/review", response_model=ReviewPage, dependencies=Auth, tags=["review"])
+    async def list_review(
+        store: Store,
+        status_: Annotated[ReviewStatus | None, Query(alias="status")] = None,
+        field: ReviewField | None = None,
+        site: Annotated[str | None, Query(max_length=64)] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> ReviewPage:
+        """Mappings harmonize withheld (confidence below its threshold), one item per question."""
+        total, docs = await store.find_reviews(review_filter(status=status_, field=field, site=site),
+                                               limit=limit, offset=offset)
+        items = [ReviewItem.model_validate({**d, "id": d["_id"]}) for d in docs]
+        return ReviewPage(total=total, limit=limit, offset=offset, items=items)
+
+    @app.get("/api/v1/review/{review_id}", response_model=ReviewDetail, dependencies=Auth, tags=["review"])
+    async def get_review(store: Store, review_id: ReviewId) -> ReviewDetail:
+        doc = await store.get_review(review_id)
+        if doc is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "no such review item")
+        return ReviewDetail.model_validate({**doc, "id": doc["_id"], "studies": await store.review_studies(review_id)})
+
+    @app.post("/api/v1/review/{review_id}", response_model=ReviewItem, dependencies=Auth, tags=["review"])
+    async def answer_review(store: Store, review_id: ReviewId, answer: ReviewAnswer) -> ReviewItem:
+        """Store the reviewer's answer; `radcurate review export` turns answers into rules of the next version."""
+        current = await store.get_review(review_id)
+        if current is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "no such review item")
+        if not valid_answer(current["field"], answer.code):
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                                f"not a valid answer for a {current['field']} question")
+        stored = StoredAnswer(**answer.model_dump(), answered_at=dt.datetime.now(dt.UTC))
+        doc = await store.answer_review(review_id, stored.model_dump())
+        if doc is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "no such review item")
+        return ReviewItem.model_validate({**doc, "id": doc["_id"]})
+
+    @app.post("/api/v1/reharmonize", response_model=ReharmonizeStatus, status_code=status.HTTP_202_ACCEPTED,
+              dependencies=Auth, tags=["review"])
+    async def reharmonize(store: Store, request: ReharmonizeRequest) -> ReharmonizeStatus:
+        """Queue a replay of stored de-identified studies through harmonization (de-identification is not
+        re-run); the index worker publishes one replay event per study."""
+        if request.until and request.until < request.since:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "until is before since")
+        query = replay_filter(since=request.since, until=request.until, study_uids=request.study_uids,
+                              site=request.site)
+        now = dt.datetime.now(dt.UTC)
+        doc = {"_id": str(uuid.uuid4()), "status": "pending", "since": request.since.isoformat(),
+               "until": request.until.isoformat() if request.until else None, "study_uids": request.study_uids,
+               "site": request.site, "reason": request.reason, "requested_at": now,
+               "matched": await store.count_deidentified(query)}
+        await store.create_replay(doc)
+        return ReharmonizeStatus.model_validate({**doc, "request_id": doc["_id"]})
+
+    @app.get("/api/v1/reharmonize/{request_id}", response_model=ReharmonizeStatus, dependencies=Auth,
+             tags=["review"])
+    async def reharmonize_status(
+        store: Store, request_id: Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$")]
+    ) -> ReharmonizeStatus:
+        doc = await store.get_replay(request_id)
+        if doc is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "no such request")
+        return ReharmonizeStatus.model_validate({**doc, "request_id": doc["_id"]})
 
     @app.get("/api/v1/status", response_model=PipelineStatus, dependencies=Auth, tags=["pipeline"])
     async def pipeline_status(store: Store) -> PipelineStatus:

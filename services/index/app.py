@@ -1,14 +1,17 @@
 """index wiring.
 
 Consumes: radcurate.study.qc.v1 (index + publish), every stage's quarantine topic (quarantine records),
-          radcurate.study.{stable,deidentified,harmonized}.v1 (progress only).
-Produces: radcurate.study.curated.v1, radcurate.quarantine.index.v1.
-Stores: MongoDB collections studies, quarantine, pipeline.
+          radcurate.study.stable.v1 (progress), radcurate.study.deidentified.v1 (progress + the record replays
+          send back), radcurate.study.harmonized.v1 (progress + the review list).
+Produces: radcurate.study.curated.v1, radcurate.study.reharmonize.v1 (replay requests of the API),
+          radcurate.quarantine.index.v1.
+Stores: MongoDB collections studies, quarantine, pipeline, deidentified, review, review_occurrences, replays.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import functools
 import logging
 from collections.abc import Awaitable, Callable
@@ -30,7 +33,8 @@ from contracts.delivery import Outgoing, StageContext, process_record
 from contracts.envelope import EventBase
 from contracts.topics import QUARANTINE, STUDY_DEIDENTIFIED, STUDY_HARMONIZED, STUDY_QC, STUDY_STABLE
 from services.index import SERVICE, __version__
-from services.index.handler import StudyIndexer
+from services.index.handler import StudyIndexer, replay_event
+from services.index.review import replay_filter
 from services.index.settings import Settings
 from services.index.store import IndexStore
 
@@ -74,12 +78,32 @@ async def record_stable(stream: faust.StreamT[bytes]) -> None:
 
 @app.agent(raw_topic(app, STUDY_DEIDENTIFIED))
 async def record_deidentified(stream: faust.StreamT[bytes]) -> None:
-    await consume(stream, StudyDeidentified, functools.partial(indexer.record_stage, stage="deidentified"))
+    await consume(stream, StudyDeidentified, indexer.record_deidentified)
 
 
 @app.agent(raw_topic(app, STUDY_HARMONIZED))
 async def record_harmonized(stream: faust.StreamT[bytes]) -> None:
-    await consume(stream, StudyHarmonized, functools.partial(indexer.record_stage, stage="harmonized"))
+    await consume(stream, StudyHarmonized, indexer.record_harmonized)
+
+
+@app.timer(interval=settings.replay_poll_interval)
+async def publish_replays() -> None:
+    """Reharmonize requests stored by the API become one replay event per stored de-identified study."""
+    try:
+        request = await store.claim_replay(now=dt.datetime.now(dt.UTC),
+                                           lease=dt.timedelta(seconds=settings.replay_lease))
+        if request is None:
+            return
+        query = replay_filter(since=dt.date.fromisoformat(request["since"]),
+                              until=dt.date.fromisoformat(request["until"]) if request.get("until") else None,
+                              study_uids=request.get("study_uids"), site=request.get("site"))
+        records = await store.deidentified_records(query)
+        for record in records:
+            await publish(replay_event(record, request, ctx))
+        await store.finish_replay(request["_id"], published=len(records), at=dt.datetime.now(dt.UTC))
+        log.info("reharmonize request published", extra={"request_id": request["_id"], "studies": len(records)})
+    except TransientError as exc:
+        log.warning("reharmonize requests not read: %s", exc)
 
 
 @app.task

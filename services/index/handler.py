@@ -1,13 +1,18 @@
-"""Index checked studies, publish the curated feed, and record progress and quarantine. No Kafka here."""
+"""Index checked studies, publish the curated feed, record progress, quarantine, the review list and the
+de-identified records, and turn reharmonize requests into replay events. No Kafka here."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 
 from contracts import (
     StudyCurated,
     StudyCuratedBody,
+    StudyDeidentified,
+    StudyDeidentifiedBody,
+    StudyHarmonized,
     StudyQCResult,
     StudyQuarantined,
     Verdict,
@@ -15,8 +20,10 @@ from contracts import (
 )
 from contracts.delivery import Outgoing, StageContext
 from contracts.envelope import EventBase
-from contracts.topics import STUDY_CURATED
-from services.index.store import IndexStore
+from contracts.events import ReplayRequest, StudyReharmonizeBody, StudyReharmonizeRequested
+from contracts.topics import STUDY_CURATED, STUDY_REHARMONIZE
+from services.index.review import harvest, rules_version
+from services.index.store import Document, IndexStore
 
 log = logging.getLogger("radcurate.index")
 
@@ -79,3 +86,43 @@ class StudyIndexer:
             log.info("quarantine recorded", extra={"correlation_id": str(event.correlation_id),
                                                    "stage": event.body.stage, "reason": event.body.reason})
         return []
+
+    async def record_deidentified(self, event: StudyDeidentified) -> list[Outgoing]:
+        """Progress, and the de-identified record a later `radcurate reharmonize` replays."""
+        await self.record_stage(event, "deidentified")
+        await self.store.record_deidentified(event.body, event_id=str(event.event_id),
+                                             correlation_id=str(event.correlation_id), at=event.occurred_at)
+        return []
+
+    async def record_harmonized(self, event: StudyHarmonized) -> list[Outgoing]:
+        """Progress, and the review list: questions left for review, questions now answered."""
+        await self.record_stage(event, "harmonized")
+        body = event.body
+        found = harvest(body)
+        version = rules_version(body)
+        now = dt.datetime.now(dt.UTC)
+        for question in found.questions:
+            await self.store.record_question(question, study_uid=body.study.study_uid, site_id=body.study.site_id,
+                                             vocabulary=version, at=now)
+        resolved = await self.store.resolve_questions(found.mapped, vocabulary=version, at=now)
+        if found.questions or resolved:
+            log.info("review list updated", extra={"correlation_id": str(event.correlation_id),
+                                                   "study_uid": body.study.study_uid,
+                                                   "questions": len(found.questions), "resolved": resolved})
+        return []
+
+
+def replay_event(record: Document, request: Document, ctx: StageContext) -> Outgoing:
+    """A stored de-identified record as a reharmonize event; its id is the request's and the study's, so a
+    request published twice (worker restarted mid-way) repeats the same events."""
+    source = StudyDeidentifiedBody.model_validate(record["body"])
+    body = StudyReharmonizeBody(
+        **source.model_dump(),
+        replay=ReplayRequest(request_id=request["_id"], requested_at=request["requested_at"],
+                             reason=request.get("reason")),
+    )
+    event = StudyReharmonizeRequested.create(
+        body, correlation_id=uuid.UUID(record["correlation_id"]), producer=ctx.producer,
+        event_id=derived_event_id(StudyReharmonizeRequested.EVENT_TYPE, request["_id"], record["_id"]),
+    )
+    return Outgoing(STUDY_REHARMONIZE, event)

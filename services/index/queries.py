@@ -22,6 +22,7 @@ def study_filter(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     patient: str | None = None,
+    loinc: str | None = None,
 ) -> dict[str, Any]:
     """A MongoDB filter on study documents; every given filter must hold (AND).
 
@@ -43,6 +44,8 @@ def study_filter(
         query["qc_status"] = qc_status.value
     if patient:
         query["patient_pseudonym"] = patient.strip()
+    if loinc:
+        query["procedures"] = loinc.strip()
     if date_from or date_to:
         window: dict[str, dt.datetime] = {}
         if date_from:
@@ -60,4 +63,12 @@ def quarantine_filter(
     for field, value in (("stage", stage), ("reason", reason), ("site_id", site), ("study_uid", study_uid)):
         if value:
             query[field] = value.strip()
+    return query
+
+
+def review_filter(*, status: str | None = None, field: str | None = None, site: str | None = None) -> dict[str, Any]:
+    query: dict[str, Any] = {}
+    for name, value in (("status", status), ("field", field), ("site_id", site)):
+        if value:
+            query[name] = value.strip()
     return query

@@ -11,6 +11,8 @@ class Settings(StageSettings):
 
     mongo_uri: SecretStr = Field(validation_alias="MONGO_URI")
     mongo_db: str = Field("radcurate", validation_alias="MONGO_DB")
+    replay_poll_interval: float = Field(1.0, gt=0, description="How often the worker reads reharmonize requests (s).")
+    replay_lease: float = Field(120.0, gt=0, description="A request a stopped worker held this long is taken over (s).")
 
 
 class ApiSettings(Settings):

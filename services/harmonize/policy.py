@@ -1,0 +1,54 @@
+"""The confidence policy (vocabulary/policy.yaml): review threshold, confidences and score weights."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+VOCABULARY_DIR = Path(__file__).with_name("vocabulary")
+VERSION = (VOCABULARY_DIR / "VERSION").read_text(encoding="utf-8").strip()
+
+
+@dataclass(frozen=True)
+class Policy:
+    review_threshold: float
+    confidence: dict[str, float]
+    weights: dict[str, float]
+    qualifier_weights: dict[str, float]
+    body_part: dict[str, float]
+    series_type: dict[str, float]
+
+    def with_threshold(self, threshold: float | None) -> Policy:
+        """The same policy with another review threshold (the HARMONIZE_REVIEW_THRESHOLD override)."""
+        if threshold is None:
+            return self
+        return Policy(threshold, self.confidence, self.weights, self.qualifier_weights, self.body_part,
+                      self.series_type)
+
+    def status(self, confidence: float) -> str:
+        """`mapped` at or above the threshold, else `review`."""
+        return "mapped" if confidence >= self.review_threshold - 1e-9 else "review"
+
+
+def load_policy(path: Path) -> Policy:
+    raw: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    threshold = float(raw["review_threshold"])
+    if not 0.0 < threshold <= 1.0:
+        raise ValueError(f"{path.name}: review_threshold must be in (0, 1]")
+    return Policy(
+        review_threshold=threshold,
+        confidence={k: float(v) for k, v in raw["confidence"].items()},
+        weights={k: float(v) for k, v in raw["weights"].items()},
+        qualifier_weights={k: float(v) for k, v in raw["qualifier_weights"].items()},
+        body_part={k: float(v) for k, v in raw["body_part"].items()},
+        series_type={k: float(v) for k, v in raw["series_type"].items()},
+    )
+
+
+@cache
+def default_policy() -> Policy:
+    return load_policy(VOCABULARY_DIR / "policy.yaml")

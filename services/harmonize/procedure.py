@@ -1,0 +1,1054 @@
+"""Procedure -> LOINC code of the LOINC/RSNA Radiology Playbook, with a confidence and the rule behind it.
+
+Order of rules, first answer wins:
+
+1. a reviewer's answer for the same question (`reviewed_rules.yaml`, see review.py);
+2. MIDRC's StudyDescription table (`midrc_StudyDescription_mapping_table.tsv`): the same normalised
+   description with a compatible modality;
+3. the descriptions read as Playbook attributes (modality, regions, contrast, laterality, views, timing,
+   qualifiers; `procedure_terms.yaml`) and scored against the attributes of every code of the catalogue
+   (`loinc_procedures.csv`, generated from MIDRC's two files by reading their LOINC names the same way).
+
+Confidence below the policy's threshold withholds the code (status `review`); the candidates remain.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from contracts.events import Candidate, PlaybookAttributes, ProcedureMapping
+from services.harmonize.policy import VOCABULARY_DIR, Policy, default_policy
+from services.harmonize.review import ReviewedRules, question_id
+from services.harmonize.text import Match, PhraseTable, is_cjk, key, tokens
+
+FIELD = "procedure"
+TERMS_FILE = "procedure_terms.yaml"
+CATALOGUE_FILE = "loinc_procedures.csv"
+MIDRC_TABLE = "midrc_StudyDescription_mapping_table.tsv"
+MIDRC_ATTRIBUTES = "midrc_StudyDescription_filtering_attributes.csv"
+#: Placeholders MIDRC's table uses for an empty description.
+BLANKS = frozenset({"", "BLANK", "NONE"})
+#: Modalities whose codes differ by contrast and by views.
+CONTRAST_MODALITIES = frozenset({"CT", "MR", "RF", "XA"})
+VIEW_MODALITIES = frozenset({"XR", "MG", "RF"})
+#: Inputs of a procedure question, in the order their texts are read (first says most).
+TEXT_INPUTS = ("study_description", "requested_procedure_description", "protocol_name")
+
+#: An attribute scoring this low is a contradiction: the code says otherwise than the description.
+CONTRADICTION = 0.2
+#: Region credit by distance in the anatomy tree (index 1: parent/child, 2: grandparent...).
+_MORE_SPECIFIC = (1.0, 0.8, 0.6, 0.4)
+_LESS_SPECIFIC = (1.0, 0.6, 0.4, 0.3)
+
+
+class VocabularyError(ValueError):
+    """The procedure vocabulary files are inconsistent."""
+
+
+# ---------------------------------------------------------------- readings
+
+
+@dataclass(frozen=True)
+class Views:
+    """A view count range (`high` None: open ended) and the projections named."""
+
+    low: int | None = None
+    high: int | None = None
+    projections: frozenset[str] = frozenset()
+
+    @property
+    def said(self) -> bool:
+        return self.low is not None or bool(self.projections)
+
+    def label(self) -> str | None:
+        parts = []
+        if self.low is not None:
+            if self.high == self.low:
+                parts.append(str(self.low))
+            elif self.high is None:
+                parts.append(f">={self.low}")
+            else:
+                parts.append(f"{self.low}-{self.high}")
+        if self.projections:
+            parts.append("+".join(sorted(self.projections)))
+        return " ".join(parts) or None
+
+    @staticmethod
+    def parse(text: str) -> Views:
+        """'1', '2-3', '>=3' (as in procedure_terms.yaml)."""
+        if text.startswith(">="):
+            return Views(int(text[2:]), None)
+        if "-" in text:
+            low, high = text.split("-", 1)
+            return Views(int(low), int(high))
+        return Views(int(text), int(text))
+
+
+@dataclass
+class Reading:
+    """What descriptions say about a procedure, as Playbook attributes."""
+
+    modalities: set[str] = field(default_factory=set)
+    regions: set[str] = field(default_factory=set)
+    contrast: set[str] = field(default_factory=set)
+    laterality: set[str] = field(default_factory=set)
+    views: Views = field(default_factory=Views)
+    timing: set[str] = field(default_factory=set)
+    qualifiers: set[str] = field(default_factory=set)
+    implied: dict[str, Any] = field(default_factory=dict)  # attribute -> value of a strong default
+    assumed: dict[str, Any] = field(default_factory=dict)  # attribute -> value of a weak default
+    phrases: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    region_from_header: bool = False
+
+    @property
+    def contrast_value(self) -> str | None:
+        if not self.contrast:
+            return None
+        if "WO_W" in self.contrast or {"W", "WO"} <= self.contrast:
+            return "WO_W"
+        return next(iter(self.contrast))
+
+    @property
+    def laterality_value(self) -> str | None:
+        if not self.laterality:
+            return None
+        if "bilateral" in self.laterality or {"left", "right"} <= self.laterality:
+            return "bilateral"
+        return next(iter(self.laterality))
+
+    def said(self, attribute: str) -> bool:
+        """Whether the description itself (not a default) gives `attribute`."""
+        if attribute == "views":
+            return self.views.low is not None
+        if attribute == "projections":
+            return bool(self.views.projections)
+        if attribute == "contrast":
+            return bool(self.contrast)
+        if attribute == "laterality":
+            return bool(self.laterality)
+        value = getattr(self, attribute)
+        return bool(value)
+
+    def attributes(self, modality: str | None) -> PlaybookAttributes:
+        def with_defaults(name: str, value: Any) -> Any:
+            return value or self.implied.get(name) or self.assumed.get(name)
+
+        views = self.views
+        if not views.said:
+            count = self.implied.get("views") or self.assumed.get("views")
+            named = self.implied.get("projections") or self.assumed.get("projections") or ()
+            parsed = Views.parse(count) if isinstance(count, str) else Views()
+            views = Views(parsed.low, parsed.high, frozenset(named))
+        return PlaybookAttributes(
+            modality=modality,
+            regions=sorted(self.regions or set(with_defaults("regions", set()) or ())),
+            contrast=with_defaults("contrast", self.contrast_value),
+            laterality=self.laterality_value,
+            views=views.label(),
+            timing=sorted(self.timing),
+            qualifiers=sorted(self.qualifiers | set(self.implied.get("qualifiers", ()))
+                              | set(self.assumed.get("qualifiers", ()))),
+        )
+
+
+@dataclass(frozen=True)
+class Term:
+    """One meaning of a vocabulary phrase."""
+
+    means: Mapping[str, Any]
+    implies: Mapping[str, Any] = field(default_factory=dict)
+    assumes: Mapping[str, Any] = field(default_factory=dict)
+    modalities: frozenset[str] | None = None  # only for these header modalities
+
+    def applies(self, header_families: frozenset[str]) -> bool:
+        return self.modalities is None or bool(self.modalities & header_families)
+
+
+@dataclass(frozen=True)
+class Default:
+    when: Mapping[str, Any]
+    unless: tuple[str, ...]
+    assumes: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    phrases: PhraseTable[tuple[Term, ...]]
+    anatomy_parents: dict[str, frozenset[str]]
+    dicom_modalities: dict[str, tuple[str, ...]]
+    defaults: tuple[Default, ...]
+    contrast_words: frozenset[str]
+    with_words: frozenset[str]
+    view_words: frozenset[str]
+    view_numbers: dict[str, int]
+    view_minimum: frozenset[str]
+    view_range: frozenset[str]
+    view_more: frozenset[str]
+
+    def ancestors(self, region: str) -> frozenset[str]:
+        seen: set[str] = set()
+        todo = list(self.anatomy_parents.get(region, ()))
+        while todo:
+            r = todo.pop()
+            if r not in seen:
+                seen.add(r)
+                todo.extend(self.anatomy_parents.get(r, ()))
+        return frozenset(seen)
+
+    def depth(self, region: str, ancestor: str) -> int | None:
+        """How many levels `ancestor` lies above `region` (None: it does not contain it)."""
+        level, frontier, seen = 0, {region}, {region}
+        while frontier:
+            level += 1
+            frontier = {p for r in frontier for p in self.anatomy_parents.get(r, ())} - seen
+            if ancestor in frontier:
+                return level
+            seen |= frontier
+        return None
+
+    def families(self, dicom_modality: str | None) -> tuple[str, ...]:
+        if not dicom_modality:
+            return ()
+        return self.dicom_modalities.get(dicom_modality.strip().upper(), ())
+
+
+def _words(values: Iterable[Any]) -> frozenset[str]:
+    return frozenset("".join(tokens(str(v))) for v in values)
+
+
+def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
+    raw: dict[str, Any] = yaml.safe_load((directory / TERMS_FILE).read_text(encoding="utf-8"))
+    entries: dict[str, list[Term]] = {}
+
+    def add(word: str, term: Term) -> None:
+        entries.setdefault(str(word), []).append(term)
+
+    parents: dict[str, frozenset[str]] = {}
+    for region, spec in raw["anatomy"].items():
+        parents[region] = frozenset(spec.get("parents", ()))
+        for word in spec.get("words", ()):
+            add(word, Term({"regions": [region]}))
+    unknown = {p for ps in parents.values() for p in ps} - parents.keys()
+    if unknown:
+        raise VocabularyError(f"{TERMS_FILE}: unknown parent regions {sorted(unknown)}")
+    for entry in raw["terms"]:
+        when = entry.get("when", {}).get("modality")
+        term = Term(entry.get("means") or {}, entry.get("implies") or {}, entry.get("assumes") or {},
+                    frozenset(when) if when else None)
+        for spec in (term.means, term.implies, term.assumes):
+            bad = set(spec.get("regions", ())) - parents.keys()
+            if bad:
+                raise VocabularyError(f"{TERMS_FILE}: unknown regions {sorted(bad)}")
+        for word in entry["words"]:
+            add(word, term)
+    for word, terms in entries.items():
+        unconditional = [t for t in terms if t.modalities is None]
+        if len(unconditional) > 1 and len({repr(t) for t in unconditional}) > 1:
+            raise VocabularyError(f"{TERMS_FILE}: {word!r} has two unconditional meanings")
+    merged: dict[str, list[Term]] = {}
+    for word, terms in entries.items():
+        merged.setdefault("".join(tokens(word)), []).extend(terms)
+    table: PhraseTable[tuple[Term, ...]] = PhraseTable(
+        (word, tuple(sorted(terms, key=lambda t: t.modalities is None))) for word, terms in merged.items()
+    )
+    defaults = tuple(
+        Default(d["when"], tuple(d.get("unless", ())), d["assumes"]) for d in raw.get("defaults", ())
+    )
+    return Lexicon(
+        phrases=table,
+        anatomy_parents=parents,
+        dicom_modalities={k: tuple(v) for k, v in raw["dicom_modalities"].items()},
+        defaults=defaults,
+        contrast_words=_words(raw["contrast_words"]),
+        with_words=_words(raw["with_words"]),
+        view_words=_words(raw["view_words"]),
+        view_numbers={"".join(tokens(k)): int(v) for k, v in raw["view_numbers"].items()},
+        view_minimum=_words(raw["view_minimum"]),
+        view_range=_words(raw["view_range"]),
+        view_more=_words(raw["view_more"]),
+    )
+
+
+def _apply(reading: Reading, spec: Mapping[str, Any]) -> None:
+    for name, value in spec.items():
+        if name == "modality":
+            reading.modalities.add(str(value))
+        elif name == "contrast":
+            reading.contrast.add(str(value))
+        elif name == "laterality":
+            reading.laterality.add(str(value))
+        elif name == "views":
+            v = Views.parse(str(value))
+            reading.views = Views(v.low, v.high, reading.views.projections)
+        elif name == "projections":
+            reading.views = replace(reading.views, projections=reading.views.projections | set(value))
+        elif name in ("regions", "timing", "qualifiers"):
+            getattr(reading, name).update(value)
+        else:
+            raise VocabularyError(f"unknown attribute {name!r}")
+
+
+def _number(word: str, lexicon: Lexicon) -> int | None:
+    if word.isdigit() and len(word) <= 2:
+        return int(word)
+    return lexicon.view_numbers.get(word)
+
+
+def _view_counts(words: Sequence[str], free: Sequence[bool], lexicon: Lexicon) -> Views | None:
+    """'2 VIEWS', '3 PLUS VIEWS', '2 TO 3 VIEWS', '1 OR 2 VIEWS', 'MINIMUM 3 VIEWS', 'GE 3 VIEWS'."""
+    n = len(words)
+    for i, word in enumerate(words):
+        if not free[i]:
+            continue
+        if word in lexicon.view_minimum and i + 1 < n and (m := _number(words[i + 1], lexicon)) is not None:
+            return Views(m, None)
+        low = _number(word, lexicon)
+        if low is None:
+            continue
+        j = i + 1
+        if j + 1 < n and words[j] in lexicon.view_more and words[j + 1] in lexicon.view_words:
+            return Views(low, None)
+        high = _number(words[j + 1], lexicon) if j + 1 < n and words[j] in lexicon.view_range else None
+        if high is not None and j + 2 < n and words[j + 2] in lexicon.view_words and high >= low:
+            return Views(low, high)
+        if j < n and words[j] in lexicon.view_words:
+            return Views(low, low)
+    return None
+
+
+def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon) -> Reading:
+    """One description read as Playbook attributes (no defaults applied)."""
+    families = frozenset(header_families)
+    reading = Reading()
+    words = tokens(text)
+    if not words:
+        return reading
+    matches: list[Match[tuple[Term, ...]]] = lexicon.phrases.find(words)
+    covered = [False] * len(words)
+    starts: dict[int, Term] = {}
+    for m in matches:
+        term = next((t for t in m.value if t.applies(families)), None)
+        for i in range(m.start, m.end):
+            covered[i] = True
+        if term is None:
+            continue
+        starts.setdefault(m.start, term)
+        reading.phrases.append(m.phrase)
+        _apply(reading, term.means)
+        for name, value in term.implies.items():
+            reading.implied.setdefault(name, value)
+        for name, value in term.assumes.items():
+            reading.assumed.setdefault(name, value)
+    contrast_said = bool(reading.contrast)
+    bare_contrast = False
+    for i, word in enumerate(words):
+        if covered[i] or is_cjk(word):
+            continue
+        if word in lexicon.with_words:
+            nxt = starts.get(i + 1)
+            follows_thing = nxt is not None and "contrast" not in nxt.means and bool(nxt.means)
+            if not follows_thing and not (i + 1 < len(words) and words[i + 1].isdigit()):
+                reading.contrast.add("W")
+                reading.phrases.append(word)
+        elif word in lexicon.contrast_words:
+            bare_contrast = True
+    if bare_contrast and not contrast_said and not reading.contrast:
+        reading.contrast.add("W")
+        reading.phrases.append("CONTRAST")
+    counts = _view_counts(words, [not c for c in covered], lexicon)
+    if counts is not None:
+        reading.views = Views(counts.low, counts.high, reading.views.projections)
+    return reading
+
+
+def _merge(readings: Sequence[Reading]) -> Reading:
+    """Readings of the study's texts, first text first: each attribute from the first text that has it."""
+    merged = Reading()
+    for r in readings:
+        merged.modalities |= r.modalities
+        for name in ("regions", "contrast", "laterality", "timing", "qualifiers"):
+            mine, theirs = getattr(merged, name), getattr(r, name)
+            if not mine:
+                mine |= theirs
+            elif theirs and name in ("regions", "contrast", "laterality") and not theirs <= mine | _near(mine):
+                merged.conflicts.append(name)
+            elif name in ("qualifiers", "timing"):
+                mine |= theirs
+        if not merged.views.said:
+            merged.views = r.views
+        for name, value in r.implied.items():
+            merged.implied.setdefault(name, value)
+        for name, value in r.assumed.items():
+            merged.assumed.setdefault(name, value)
+        merged.phrases += r.phrases
+    return merged
+
+
+def _near(values: set[str]) -> set[str]:
+    """Values that do not contradict `values` (contrast WO_W contains W and WO)."""
+    return {"W", "WO"} if "WO_W" in values else set()
+
+
+def _attribute(reading: Reading, name: str) -> Any:
+    if name == "modality":
+        return reading.modalities
+    if name == "contrast":
+        return reading.contrast_value
+    return getattr(reading, name)
+
+
+def refine_regions(reading: Reading, lexicon: Lexicon) -> None:
+    """Keep the most specific anatomy: implied regions inside a said one replace it (PE: chest -> pulmonary
+    arteries), and a region named with one of its parts gives way to the part (chest + pulmonary arteries)."""
+    implied = set(reading.implied.get("regions", ()))
+    if reading.regions and implied:
+        inside = {r for r in implied if lexicon.ancestors(r) & reading.regions}
+        if inside:
+            covered = {a for r in inside for a in lexicon.ancestors(r)}
+            reading.regions = (reading.regions - covered) | inside
+    parts = {a for r in reading.regions for a in lexicon.ancestors(r)}
+    if reading.regions - parts:
+        reading.regions -= parts
+
+
+def _has(reading: Reading, condition: str) -> bool:
+    """`views`, `projections`, `contrast`... said; `qualifiers.angio`: that value said or implied."""
+    name, _, value = condition.partition(".")
+    if name == "views":
+        return reading.views.low is not None
+    if name == "projections":
+        return bool(reading.views.projections)
+    have = _attribute(reading, name)
+    if value:
+        return value in (have or ()) or value in reading.implied.get(name, ())
+    return bool(have)
+
+
+def apply_defaults(reading: Reading, modality: str | None, lexicon: Lexicon) -> None:
+    """Fill unsaid attributes from the vocabulary's weak defaults."""
+    for d in lexicon.defaults:
+        ok = True
+        for name, want in d.when.items():
+            if name == "modality":
+                ok = modality == want
+            elif isinstance(want, list):
+                have = set(_attribute(reading, name) or reading.implied.get(name, ()))
+                if name == "regions":  # a region inside the wanted one counts (pancreas: abdomen)
+                    have |= {a for r in have for a in lexicon.ancestors(r)}
+                    ok = bool(set(want) & have)
+                else:
+                    ok = set(want) <= have
+            if not ok:
+                break
+        if not ok:
+            continue
+        if any(_has(reading, cond) for cond in d.unless):
+            continue
+        for name, value in d.assumes.items():
+            if name in ("qualifiers", "timing"):  # sets: a default adds what the text does not say
+                extra = set(value) - getattr(reading, name) - set(reading.implied.get(name, ()))
+                if extra:
+                    reading.assumed[name] = sorted(set(reading.assumed.get(name, ())) | extra)
+            elif not reading.said(name) and name not in reading.implied:
+                reading.assumed.setdefault(name, value)
+
+
+# ---------------------------------------------------------------- catalogue and table
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """A LOINC code of the catalogue with its Playbook attributes."""
+
+    code: str
+    name: str
+    modality: str | None
+    regions: frozenset[str]
+    contrast: str | None
+    laterality: str | None
+    views: Views
+    timing: frozenset[str]
+    qualifiers: frozenset[str]
+
+
+@dataclass(frozen=True)
+class TableRow:
+    line: int
+    modalities: frozenset[str]  # DICOM modalities; empty: any
+    description: str
+    key: str
+    code: str
+
+
+def clean_code(value: str) -> str:
+    """A LOINC code from MIDRC's files without the stray tabs and spaces some rows carry."""
+    return "".join(value.split())
+
+
+def read_midrc_table(directory: Path = VOCABULARY_DIR) -> list[TableRow]:
+    rows: list[TableRow] = []
+    with (directory / MIDRC_TABLE).open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f, delimiter="\t")
+        next(reader)
+        for line, row in enumerate(reader, start=2):
+            modality, description, code = row[0], row[1], clean_code(row[2])
+            mods = frozenset(m.strip().upper() for m in modality.replace(";", ",").split(",")) - {"[BLANK]", ""}
+            k = key(description)
+            rows.append(TableRow(line, mods, description, "" if k in BLANKS else k, code))
+    return rows
+
+
+def read_midrc_names(directory: Path = VOCABULARY_DIR) -> dict[str, str]:
+    """LOINC code -> long common name, from both MIDRC files (the filtering attributes file first)."""
+    names: dict[str, str] = {}
+    with (directory / MIDRC_ATTRIBUTES).open(encoding="utf-8-sig", newline="") as f:
+        for row in csv.DictReader(f):
+            names.setdefault(clean_code(row["LOINC code"]), " ".join(row["L-Long Common Name"].split()))
+    with (directory / MIDRC_TABLE).open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f, delimiter="\t")
+        next(reader)
+        for line in reader:
+            names.setdefault(clean_code(line[2]), " ".join(line[3].split()))
+    return names
+
+
+def read_catalogue(directory: Path = VOCABULARY_DIR) -> list[Procedure]:
+    out: list[Procedure] = []
+    with (directory / CATALOGUE_FILE).open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            views = Views.parse(row["views"]) if row["views"] else Views()
+            out.append(Procedure(
+                code=row["loinc"], name=row["long_common_name"], modality=row["modality"] or None,
+                regions=frozenset(row["regions"].split()), contrast=row["contrast"] or None,
+                laterality=row["laterality"] or None,
+                views=Views(views.low, views.high, frozenset(row["projections"].split())),
+                timing=frozenset(row["timing"].split()), qualifiers=frozenset(row["qualifiers"].split()),
+            ))
+    return out
+
+
+# ---------------------------------------------------------------- scoring
+
+
+@dataclass(frozen=True)
+class Score:
+    value: float
+    implied: tuple[str, ...]  # attributes matched through a strong default
+    assumed: tuple[str, ...]  # attributes matched through a weak default
+    contradicted: tuple[str, ...] = ()  # attributes the description says otherwise (2 views vs >= 4)
+
+
+class ProcedureMapper:
+    """Maps a series' procedure inputs to a LOINC code; one instance per vocabulary version."""
+
+    def __init__(
+        self,
+        *,
+        lexicon: Lexicon,
+        catalogue: Sequence[Procedure],
+        table: Sequence[TableRow],
+        policy: Policy,
+        reviewed: ReviewedRules | None = None,
+        exclude_keys: Iterable[str] = (),
+        prior_rows: Sequence[TableRow] | None = None,
+    ) -> None:
+        self.lexicon = lexicon
+        self.catalogue = {p.code: p for p in catalogue}
+        self.policy = policy
+        self.reviewed = reviewed or ReviewedRules()
+        excluded = set(exclude_keys)
+        self.table: dict[str, list[TableRow]] = {}
+        for row in table:
+            if row.key not in excluded and row.code in self.catalogue:
+                self.table.setdefault(row.key, []).append(row)
+        used = [r for r in (prior_rows if prior_rows is not None else table) if r.key not in excluded]
+        self.votes = self._learn_votes(r for r in used if r.code in self.catalogue)
+        counts = Counter(r.code for r in used)
+        top = max(counts.values(), default=1)
+        self.prior = {code: math.log1p(n) / math.log1p(top) for code, n in counts.items()}
+
+    # ---- public
+
+    def map(
+        self,
+        modality: str | None,
+        *,
+        study_description: str | None = None,
+        requested_procedure_description: str | None = None,
+        protocol_name: str | None = None,
+        body_part_examined: str | None = None,
+        series_description: str | None = None,
+        study_modalities: Iterable[str] = (),
+    ) -> ProcedureMapping:
+        """The LOINC procedure of a series; SeriesDescription is read only when the three others are empty."""
+        inputs = {
+            "modality": (modality or "").strip().upper() or None,
+            "study_description": study_description,
+            "requested_procedure_description": requested_procedure_description,
+            "protocol_name": protocol_name,
+            "body_part_examined": body_part_examined,
+        }
+        if not (study_description or requested_procedure_description or protocol_name) and series_description:
+            inputs["series_description"] = series_description
+        rid = question_id(FIELD, inputs)
+        shown = {k: v for k, v in inputs.items() if v}
+        rule = self.reviewed.answer(FIELD, inputs)
+        if rule is not None:
+            known = self.catalogue.get(rule.answer)
+            status = "unmapped" if known is None else "mapped"
+            return ProcedureMapping(
+                status=status, confidence=self.policy.confidence["reviewed_rule"], rule=f"reviewed:{rule.review_id}",
+                review_id=rid, code=known.code if known else None, meaning=known.name if known else None,
+                candidates=[Candidate(code=known.code, meaning=known.name, confidence=1.0)] if known else [],
+            )
+        texts = [inputs.get(name) for name in (*TEXT_INPUTS, "series_description")]
+        if not self._families(inputs["modality"], study_modalities) and not any(texts):
+            return ProcedureMapping(status="unmapped", confidence=0.0, rule="no_input", review_id=rid)
+        reading, modality_used, families = self.read(inputs["modality"], texts, body_part_examined, study_modalities)
+        ranked = self._rank(reading, modality_used, families)
+        attributes = reading.attributes(modality_used)
+        if not ranked:
+            return ProcedureMapping(status="unmapped", confidence=0.0, rule="no_candidate", review_id=rid,
+                                    attributes=attributes, inputs=shown)
+        table_answer = self._table([texts[0], texts[1], texts[3]], inputs["modality"], reading, ranked)
+        if table_answer is not None:
+            code, confidence, rule_name = table_answer
+        else:
+            code, confidence, rule_name = self._confidence(reading, ranked)
+            if reading.phrases and not reading.region_from_header and "contradicts" not in rule_name:
+                code, confidence, rule_name = self._votes(_signature(attributes), code, confidence, rule_name)
+        best = self.catalogue[code]
+        candidates = [Candidate(code=best.code, meaning=best.name, confidence=round(confidence, 3))]
+        for p, s in ranked:
+            if p.code != code and len(candidates) < 3:
+                candidates.append(Candidate(code=p.code, meaning=p.name,
+                                            confidence=round(max(0.0, min(confidence, s.value) - 0.05), 3)))
+        status = self.policy.status(confidence)
+        return ProcedureMapping(
+            status=status,
+            confidence=round(confidence, 3),
+            rule=rule_name,
+            review_id=rid,
+            code=best.code if status == "mapped" else None,
+            meaning=best.name if status == "mapped" else None,
+            candidates=candidates,
+            inputs=shown if status != "mapped" else None,
+            attributes=attributes,
+        )
+
+    # ---- steps
+
+    def read(
+        self, modality: str | None, texts: Sequence[str | None], body_part_examined: str | None = None,
+        study_modalities: Iterable[str] = (),
+    ) -> tuple[Reading, str | None, frozenset[str]]:
+        """The study's texts read together, refined and completed by the defaults; the modality it is read as."""
+        families = self._families(modality, study_modalities)
+        reading = _merge([read_text(t, families, self.lexicon) for t in texts if t])
+        if not reading.regions and body_part_examined:
+            header = read_text(body_part_examined, families, self.lexicon)
+            if header.regions:
+                reading.regions = header.regions
+                reading.region_from_header = True
+        refine_regions(reading, self.lexicon)
+        modality_used = self._modality(reading, families)
+        if reading.phrases:
+            apply_defaults(reading, modality_used, self.lexicon)
+        return reading, modality_used, families
+
+    def _learn_votes(self, rows: Iterable[TableRow]) -> dict[tuple[Any, ...], Counter[str]]:
+        """For each reading of a table row's description, which codes MIDRC gave it (its conventions)."""
+        votes: dict[tuple[Any, ...], Counter[str]] = {}
+        for row in rows:
+            if not row.key:
+                continue
+            mods = sorted(row.modalities - {"CTPT"}) or sorted(row.modalities)
+            modality = ("PT" if "PT" in mods else mods[0]) if mods else None
+            reading, used, _ = self.read(modality, [row.description], None, row.modalities)
+            if reading.phrases:
+                votes.setdefault(_signature(reading.attributes(used)), Counter())[row.code] += 1
+        return votes
+
+    def _votes(self, signature: tuple[Any, ...], code: str, confidence: float, rule: str) -> tuple[str, float, str]:
+        """Table rows read the same way vote: their code confirms the reading's, or replaces it (with less
+        confidence) when MIDRC's convention differs (e.g. which portable chest code)."""
+        votes = self.votes.get(signature)
+        if not votes:
+            return code, confidence, rule
+        c = self.policy.confidence
+        winner, n = votes.most_common(1)[0]
+        total = sum(votes.values())
+        share = n / total
+        strong = total >= 2 and share >= 0.75
+        label = f"midrc-reading:{n}/{total}"
+        if winner == code:
+            return code, max(confidence, c["reading_votes"] if strong else c["reading_vote_weak"]), f"{rule}+{label}"
+        if not strong:  # a split or single row does not overrule the reading
+            return code, confidence, rule
+        return winner, c["reading_votes"] - c["reading_vote_disagrees"], f"{label}(playbook:{code})"
+
+    def _families(self, modality: str | None, study_modalities: Iterable[str]) -> frozenset[str]:
+        families = set(self.lexicon.families(modality))
+        others = {m.strip().upper() for m in study_modalities}
+        if modality in ("CT", "PT") and {"CT", "PT"} <= (others | {modality}):
+            families.add("PT+CT")
+        return frozenset(families)
+
+    def _modality(self, reading: Reading, families: frozenset[str]) -> str | None:
+        said = reading.modalities
+        if not families:
+            if not said and reading.views.said:
+                return "XR"  # views and projections are said of radiographs
+            return next(iter(sorted(said)), None)
+        for m in sorted(said):
+            if m in families:
+                return m
+        if said & {"PT", "PT+CT"} and families & {"CT", "PT"}:
+            return "PT+CT"
+        if "SPECT" in said and families & {"NM", "CT"}:
+            return "SPECT"
+        if said - {"PT", "PT+CT"} and not said & families:
+            reading.conflicts.append("modality")
+        return sorted(families, key=lambda f: (f in ("PT+CT", "SPECT"), f))[0]
+
+    def _rank(self, reading: Reading, modality: str | None, families: frozenset[str]) -> list[tuple[Procedure, Score]]:
+        allowed = set(families) | ({modality} if modality else set())
+        if modality == "PT+CT":
+            allowed |= {"PT", "CT"}
+        scored = []
+        for p in self.catalogue.values():
+            if (p.modality is None and allowed) or (allowed and p.modality not in allowed):
+                continue
+            scored.append((p, self._score(reading, p, modality)))
+        scored.sort(key=lambda ps: (-ps[1].value, ps[0].code))
+        return scored
+
+    def _score(self, reading: Reading, p: Procedure, modality: str | None) -> Score:
+        w = self.policy.weights
+        implied: list[str] = []
+        assumed: list[str] = []
+        parts: list[tuple[float, float]] = []
+
+        def pick(name: str, said: Any) -> tuple[Any, str]:
+            if said:
+                return said, ""
+            if name in reading.implied:
+                return reading.implied[name], "implied"
+            if name in reading.assumed:
+                return reading.assumed[name], "assumed"
+            return None, ""
+
+        def note(how: str, name: str, matched: bool) -> None:
+            if matched and how == "implied":
+                implied.append(name)
+            elif matched and how == "assumed":
+                assumed.append(name)
+
+        # modality
+        if p.modality == modality:
+            ms = 1.0
+        elif p.modality is None or modality is None:
+            ms = 0.5
+        elif {p.modality, modality} <= {"PT", "PT+CT"}:
+            ms = 0.9
+        else:
+            ms = 0.8
+        parts.append((w["modality"], ms))
+        # regions
+        regions, how = pick("regions", reading.regions)
+        rs = self._regions(set(regions or ()), set(p.regions))
+        note(how, "regions", rs >= 0.99)
+        parts.append((w["regions"], rs))
+        # contrast
+        contrast, how = pick("contrast", reading.contrast_value)
+        cs = _contrast_score(contrast, p.contrast)
+        note(how, "contrast", p.contrast is not None and contrast == p.contrast)
+        parts.append((w["contrast"] if p.modality in CONTRAST_MODALITIES else w["contrast_other"], cs))
+        # qualifiers
+        qs, used_implied, used_assumed = self._qualifiers(reading, p)
+        if used_implied:
+            implied.append("qualifiers")
+        if used_assumed:
+            assumed.append("qualifiers")
+        parts.append((w["qualifiers"], qs))
+        # views
+        views, how = pick("views", reading.views if reading.views.said else None)
+        if isinstance(views, str):
+            views = Views.parse(views)
+        if how and not isinstance(views, Views):
+            views = None
+        if how and isinstance(views, Views) and "projections" in (reading.implied if how == "implied"
+                                                                 else reading.assumed):
+            source = reading.implied if how == "implied" else reading.assumed
+            views = Views(views.low, views.high, frozenset(source["projections"]))
+        elif not how and not reading.views.said:
+            source = reading.implied if "projections" in reading.implied else reading.assumed
+            if "projections" in source:
+                how = "implied" if source is reading.implied else "assumed"
+                views = Views(projections=frozenset(source["projections"]))
+        vs = _views_score(views if isinstance(views, Views) else Views(), p.views)
+        note(how, "views", vs >= 0.99 and p.views.said)
+        parts.append((w["views"] if p.modality in VIEW_MODALITIES else w["views_other"], vs))
+        contradicted = [name for name, said, score in (
+            ("regions", bool(reading.regions) and not reading.region_from_header, rs),
+            ("contrast", bool(reading.contrast), cs),
+            ("views", reading.views.said, vs),
+        ) if said and score <= CONTRADICTION]
+        # laterality
+        ls = _laterality_score(reading.laterality_value, p.laterality)
+        if reading.laterality and ls <= CONTRADICTION:
+            contradicted.append("laterality")
+        parts.append((w["laterality"], ls))
+        # timing
+        parts.append((w["timing"], _set_score(reading.timing, set(p.timing))))
+        total = sum(weight for weight, _ in parts)
+        value = sum(weight * s for weight, s in parts) / total
+        value += w["prior"] * self.prior.get(p.code, 0.0)
+        return Score(value, tuple(implied), tuple(assumed), tuple(contradicted))
+
+    def _regions(self, said: set[str], code: set[str]) -> float:
+        if "UNSPECIFIED" in code or not code:
+            return 1.0 if not said else 0.15
+        if not said:
+            return 0.2
+        return (self._cover(said, code) + self._cover(code, said)) / 2
+
+    def _cover(self, these: set[str], those: set[str]) -> float:
+        """How well each region of `these` is matched in `those`: 1 same, less for a containing or contained
+        region, the less the further apart in the anatomy tree."""
+        total = 0.0
+        for r in these:
+            best = 0.0
+            for other in those:
+                if r == other:
+                    best = 1.0
+                    break
+                if (d := self.lexicon.depth(r, other)) is not None:
+                    best = max(best, _MORE_SPECIFIC[min(d, 3)])  # r lies inside other
+                elif (d := self.lexicon.depth(other, r)) is not None:
+                    best = max(best, _LESS_SPECIFIC[min(d, 3)])  # r contains other
+            total += best
+        return total / len(these)
+
+    def _qualifiers(self, reading: Reading, p: Procedure) -> tuple[float, bool, bool]:
+        weights = self.policy.qualifier_weights
+        implied = set(reading.implied.get("qualifiers", ()))
+        assumed = set(reading.assumed.get("qualifiers", ()))
+        said = reading.qualifiers
+        penalty = 0.0
+        used_implied = used_assumed = False
+        for q in p.qualifiers:
+            if q in said:
+                continue
+            if q in implied:
+                used_implied = True
+            elif q in assumed:
+                used_assumed = True
+            else:
+                penalty += 0.5 * weights.get(q, 1.0)
+        for q in said - p.qualifiers:
+            penalty += 0.25 * weights.get(q, 1.0)
+        for q in implied - said - p.qualifiers:
+            penalty += 0.25 * weights.get(q, 1.0)
+        for q in assumed - said - implied - p.qualifiers:
+            penalty += 0.1 * weights.get(q, 1.0)
+        return max(0.0, 1.0 - penalty), used_implied, used_assumed
+
+    def _table(
+        self,
+        texts: Sequence[str | None],
+        modality: str | None,
+        reading: Reading,
+        ranked: Sequence[tuple[Procedure, Score]],
+    ) -> tuple[str, float, str] | None:
+        c = self.policy.confidence
+        keys = [key(t) for t in texts if t and key(t) not in BLANKS]
+        if not keys and not reading.regions:
+            keys = [""]  # nothing said at all: MIDRC's blank rows (unspecified body region)
+        for k in keys[:2]:  # StudyDescription, then RequestedProcedureDescription (else SeriesDescription)
+            rows = [r for r in self.table.get(k, ()) if _compatible(r.modalities, modality)]
+            if not rows:
+                continue
+            codes = {r.code for r in rows}
+            lines = "+".join(f"L{r.line}" for r in sorted(rows, key=lambda r: r.line)[:3])
+            if k == "":
+                code = Counter(r.code for r in rows).most_common(1)[0][0]
+                return code, c["table_blank"], f"midrc:{lines}"
+            if len(codes) == 1:
+                return rows[0].code, c["table_exact"], f"midrc:{lines}"
+            order = {p.code: i for i, (p, _) in enumerate(ranked)}
+            code = min(codes, key=lambda cd: order.get(cd, len(order)))
+            return code, c["table_conflict"], f"midrc:{lines}"
+        return None
+
+    def _confidence(self, reading: Reading, ranked: Sequence[tuple[Procedure, Score]]) -> tuple[str, float, str]:
+        c = self.policy.confidence
+        best, score = ranked[0]
+        runner = next((s.value for p, s in ranked[1:] if p.code != best.code), 0.0)
+        confidence = min(score.value, 1.0)
+        confidence -= c["implied_penalty"] * len(score.implied)
+        confidence -= c["assumed_penalty"] * len(score.assumed)
+        confidence -= c["conflict_penalty"] * len(reading.conflicts)
+        if reading.region_from_header:
+            confidence -= c["region_from_header"]
+        gap = score.value - runner
+        if gap < c["ambiguity_margin"]:
+            confidence -= c["ambiguity_slope"] * (c["ambiguity_margin"] - gap)
+        confidence = max(0.0, min(c["parse_cap"], confidence))
+        if score.contradicted:  # the closest code still says otherwise: never emitted
+            confidence = min(confidence, c["contradiction_cap"])
+        if not reading.phrases and not reading.region_from_header:  # not one word understood
+            confidence = min(confidence, c["not_understood_cap"])
+        how = "playbook" + (f"+contradicts:{','.join(score.contradicted)}" if score.contradicted else "")
+        if not reading.phrases:
+            how += "+not_understood"
+        if score.assumed:
+            how += "+assumed:" + ",".join(score.assumed)
+        elif score.implied:
+            how += "+implied:" + ",".join(score.implied)
+        return best.code, confidence, how
+
+
+def _signature(a: PlaybookAttributes) -> tuple[Any, ...]:
+    return (a.modality, tuple(a.regions), a.contrast, a.laterality, a.views, tuple(a.timing), tuple(a.qualifiers))
+
+
+def _compatible(row_modalities: frozenset[str], modality: str | None) -> bool:
+    if not row_modalities or modality is None:
+        return True
+    if modality in row_modalities:
+        return True
+    return "CTPT" in row_modalities and modality in ("CT", "PT")
+
+
+def _contrast_score(said: str | None, code: str | None) -> float:
+    if said == code:
+        return 1.0
+    if said is None:
+        return 0.5
+    if code is None:
+        return 0.6
+    if "WO_W" in (said, code):
+        return 0.3
+    return 0.0
+
+
+def _laterality_score(said: str | None, code: str | None) -> float:
+    if said == code:
+        return 1.0
+    if code is None:
+        return 0.7
+    if said is None:
+        return 0.3
+    return 0.0
+
+
+def _set_score(said: set[str], code: set[str]) -> float:
+    if said == code:
+        return 1.0
+    missing = len(code - said)
+    extra = len(said - code)
+    return max(0.0, 1.0 - 0.7 * missing - 0.3 * extra)
+
+
+_POSITIONS = frozenset({"SUPINE", "UPRIGHT"})
+
+
+def _count(v: Views) -> tuple[int, int | None] | None:
+    """The view count a reading gives, explicitly or through the projections it names."""
+    if v.low is not None:
+        return v.low, v.high
+    if not v.projections:
+        return None
+    views = v.projections - _POSITIONS
+    if "FRONTAL" in views and views & {"AP", "PA"}:
+        views -= {"FRONTAL"}
+    n = max(len(views), len(v.projections & _POSITIONS))
+    return n, n
+
+
+def _views_score(said: Views, code: Views) -> float:
+    """Views agreement: the mean of a count part and a projection part, where either side says anything."""
+    if not said.said and not code.said:
+        return 1.0
+    if not said.said:
+        return 0.6
+    if not code.said:
+        return 0.7
+    sc, cc = _count(said), _count(code)
+    if said.low is not None and code.low is not None:
+        count: float | None = _range_score(sc or (0, 0), cc or (0, 0))
+    elif said.low is None and code.low is None:
+        count = None  # neither gives a number: the projections say it all
+    elif sc is not None and cc is not None:  # one count comes from named projections
+        count = 0.8 if _range_score(sc, cc) >= 0.85 else 0.2
+    else:
+        count = 0.8
+    if said.projections and code.projections:
+        projections = _projection_score(said.projections, code.projections)
+    elif said.projections or code.projections:
+        projections = 0.8 if said.projections else 0.7
+    else:
+        projections = 1.0
+    if count is None:
+        return projections
+    return 0.0 if count == 0.0 else (count + projections) / 2  # a count outside the code's range contradicts it
+
+
+def _range_score(said: tuple[int, int | None], code: tuple[int, int | None]) -> float:
+    if said == code:
+        return 1.0
+    s_hi = said[1] if said[1] is not None else 99
+    c_hi = code[1] if code[1] is not None else 99
+    if code[0] <= said[0] and s_hi <= c_hi:
+        return 0.85
+    if said[0] <= c_hi and code[0] <= s_hi:
+        return 0.6
+    return 0.0
+
+
+def _projection_score(said: frozenset[str], code: frozenset[str]) -> float:
+    if said == code:
+        return 1.0
+    s, c = set(said), set(code)
+    if "FRONTAL" in s:
+        s = (s - {"FRONTAL"}) | ({"AP", "PA"} & c or {"AP"})
+    if s == c:
+        return 0.85
+    if s <= c or c <= s:
+        return 0.6
+    return 0.1
+
+
+# ---------------------------------------------------------------- the default mapper
+
+
+@cache
+def default_lexicon() -> Lexicon:
+    return load_lexicon(VOCABULARY_DIR)
+
+
+def build_mapper(
+    *,
+    policy: Policy | None = None,
+    reviewed: ReviewedRules | None = None,
+    exclude_keys: Iterable[str] = (),
+    directory: Path = VOCABULARY_DIR,
+) -> ProcedureMapper:
+    """A mapper over the bundled vocabulary (the bench excludes its held-out descriptions)."""
+    table = read_midrc_table(directory)
+    return ProcedureMapper(
+        lexicon=default_lexicon() if directory == VOCABULARY_DIR else load_lexicon(directory),
+        catalogue=read_catalogue(directory), table=table, policy=policy or default_policy(),
+        reviewed=reviewed, exclude_keys=exclude_keys,
+    )

@@ -1,0 +1,150 @@
+"""Descriptions as words: normalisation, tokens and phrase matching shared by the mappers (pure functions).
+
+Latin text is folded (NFKC, upper case), a few shorthands whose punctuation carries meaning are rewritten
+(``W/O``, ``C+``, ``C-``, ``3+ VIEWS``, ``2-3 VIEWS``, ``&``), then split into words; a phrase of the
+vocabulary matches a run of consecutive words whose letters, joined without separators, equal the phrase's
+(so ``C-SPINE``, ``C SPINE`` and ``CSPINE`` are one entry, and ``C_A_P`` reads as ``CAP``). Chinese is
+matched as substrings of each run of CJK characters. Overlaps are resolved longest first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+#: Longest phrase, in words.
+MAX_WORDS = 6
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+_TOKEN = re.compile(rf"[0-9A-Z]+|[{_CJK}]+")
+_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bW\s*[/\\]\s*O\b"), " WO "),  # W/O, W\O
+    (re.compile(r"(?<![A-Z])C\s*\+\s*/?\s*-"), " CPM "),  # C+/-, C+-
+    (re.compile(r"(?<![A-Z])C\s*-\s*/?\s*\+"), " CPM "),  # C-/+
+    (re.compile(r"(?<![A-Z])C\s*\+"), " CPLUS "),  # C+
+    (re.compile(r"(?<![A-Z])C\s*-(?!\s*[A-Z])"), " CMINUS "),  # C- (but C-SPINE stays a spine)
+    (re.compile(r"\+\s*C\b"), " CPLUS "),  # +C
+    (re.compile(r"(\d)\s*\+"), r"\1 PLUS "),  # 3+ VIEWS
+    (re.compile(r"\+"), " PLUS "),
+    (re.compile(r"&"), " AND "),
+    (re.compile(r"(\d)(VIEWS?|VWS?|V)\b"), r"\1 \2"),  # 1V, 2VIEWS
+    (re.compile(r"\b(\d)\s*[-/]\s*(\d)\b"), r"\1 TO \2"),  # 2-3 VIEWS, 2/3 VIEWS
+)
+
+
+def fold(text: str) -> str:
+    """NFKC width folding and upper case."""
+    return unicodedata.normalize("NFKC", text).upper()
+
+
+def is_cjk(token: str) -> bool:
+    return bool(token) and not token[0].isascii()
+
+
+def tokens(text: str | None) -> list[str]:
+    """Upper-case Latin words and CJK runs of `text`, after the shorthand rewrites."""
+    if not text:
+        return []
+    folded = fold(text)
+    for pattern, replacement in _REWRITES:
+        folded = pattern.sub(replacement, folded)
+    return _TOKEN.findall(folded)
+
+
+def key(text: str | None) -> str:
+    """Exact-match key of a text: its tokens joined by single spaces ('' for no text)."""
+    return " ".join(tokens(text))
+
+
+def compact(phrase: str) -> str:
+    """A vocabulary phrase as matched: its tokens without separators (CJK unchanged)."""
+    return "".join(tokens(phrase))
+
+
+def fingerprint(*parts: object) -> str:
+    """A short stable id for a question or a rule (hex, 16 characters)."""
+    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Match(Generic[T]):
+    """A phrase found in a text: its value, where (token indexes, CJK offsets) and the phrase itself."""
+
+    value: T
+    phrase: str
+    start: int  # first token index
+    end: int  # one past the last token index
+    offset: int = 0  # for CJK: character offset inside the token
+    cjk: bool = False
+
+    @property
+    def length(self) -> int:
+        return len(self.phrase)
+
+
+class PhraseTable(Generic[T]):
+    """Phrases (Latin words or Chinese) mapped to values; finds non-overlapping matches, longest first."""
+
+    def __init__(self, entries: Iterable[tuple[str, T]]) -> None:
+        self.latin: dict[str, T] = {}
+        self.cjk: dict[str, T] = {}
+        for phrase, value in entries:
+            compacted = compact(phrase)
+            if not compacted:
+                raise ValueError(f"empty phrase {phrase!r}")
+            if len({is_cjk(t) for t in tokens(phrase)}) > 1:
+                raise ValueError(f"phrase {phrase!r} mixes Chinese and Latin: list its parts instead")
+            table = self.cjk if is_cjk(compacted) else self.latin
+            if compacted in table and table[compacted] != value:
+                raise ValueError(f"phrase {phrase!r} has two meanings")
+            table[compacted] = value
+
+    def __contains__(self, phrase: str) -> bool:
+        compacted = compact(phrase)
+        return compacted in self.latin or compacted in self.cjk
+
+    def find(self, words: Sequence[str]) -> list[Match[T]]:
+        """Matches in `words` (from `tokens`), in text order; overlapping candidates resolved longest first."""
+        candidates: list[Match[T]] = []
+        latin = [i for i, w in enumerate(words) if not is_cjk(w)]
+        for a in range(len(latin)):
+            joined = ""
+            for b in range(a, min(a + MAX_WORDS, len(latin))):
+                if latin[b] - latin[a] != b - a:  # a CJK run interrupts the Latin words
+                    break
+                joined += words[latin[b]]
+                if joined in self.latin:
+                    candidates.append(Match(self.latin[joined], joined, latin[a], latin[b] + 1))
+        for i, word in enumerate(words):
+            if not is_cjk(word):
+                continue
+            for phrase, value in self.cjk.items():
+                at = word.find(phrase)
+                while at >= 0:
+                    candidates.append(Match(value, phrase, i, i + 1, at, cjk=True))
+                    at = word.find(phrase, at + 1)
+        taken: list[Match[T]] = []
+        for m in sorted(candidates, key=lambda m: (-m.length, m.start, m.offset)):
+            if any(_overlap(m, t) for t in taken):
+                continue
+            taken.append(m)
+        return sorted(taken, key=lambda m: (m.start, m.offset))
+
+
+def _overlap(a: Match[T], b: Match[T]) -> bool:
+    if a.start >= b.end or b.start >= a.end:
+        return False
+    if a.cjk and b.cjk:  # the same CJK run: compare character spans
+        return a.offset < b.offset + b.length and b.offset < a.offset + a.length
+    return True
+
+
+def normalised_inputs(inputs: Mapping[str, str | None]) -> dict[str, str]:
+    """The non-empty inputs of a question, each as its exact-match key (for fingerprints and rules)."""
+    return {name: key(value) for name, value in sorted(inputs.items()) if value and key(value)}

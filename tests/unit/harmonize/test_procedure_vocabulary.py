@@ -1,0 +1,83 @@
+"""The procedure vocabulary: MIDRC's files as published, the generated catalogue current and consistent."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+
+from services.harmonize.policy import VOCABULARY_DIR
+from services.harmonize.procedure import (
+    CATALOGUE_FILE,
+    MIDRC_ATTRIBUTES,
+    MIDRC_TABLE,
+    VocabularyError,
+    clean_code,
+    load_lexicon,
+    read_catalogue,
+    read_midrc_table,
+)
+from services.harmonize.vocabulary import generate_procedures
+
+#: sha256 of MIDRC's files as copied from midrc_dicom_harmonization out/ (also in vocabulary/README.md).
+MIDRC_SHA256 = {
+    MIDRC_TABLE: "1d9de89c45da8b2c5436f4238bc60282432fb4a5f3bfd7bc7e4f26506aff4255",
+    MIDRC_ATTRIBUTES: "f48fbd546d9bedf4707fe30875a9f05ee32007f9bcf662196dc022aa7a3d1a17",
+}
+
+
+@pytest.mark.parametrize("name", sorted(MIDRC_SHA256))
+def test_midrc_files_are_unmodified_copies(name: str) -> None:
+    assert hashlib.sha256((VOCABULARY_DIR / name).read_bytes()).hexdigest() == MIDRC_SHA256[name]
+
+
+def test_midrc_licence_travels_with_the_copies() -> None:
+    text = (VOCABULARY_DIR / "LICENSE.midrc").read_text()
+    assert "MIT License" in text and "Medical Imaging and Data Resource Center (MIDRC)" in text
+
+
+def test_committed_catalogue_is_what_the_generator_writes() -> None:
+    assert (VOCABULARY_DIR / CATALOGUE_FILE).read_text(encoding="utf-8") == generate_procedures.render(), (
+        "run `python -m services.harmonize.vocabulary.generate_procedures`"
+    )
+
+
+def test_every_table_code_is_in_the_catalogue_with_a_modality() -> None:
+    catalogue = {p.code: p for p in read_catalogue()}
+    assert len(catalogue) >= 150
+    for row in read_midrc_table():
+        assert row.code in catalogue, row
+        assert re.fullmatch(r"\d{1,7}-\d", row.code)
+    assert all(p.modality for p in catalogue.values() if p.code != "18744-3")  # "Bronchoscopy study" has none
+
+
+def _midrc_attributes() -> list[dict[str, str]]:
+    with (VOCABULARY_DIR / MIDRC_ATTRIBUTES).open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.mark.parametrize("row", _midrc_attributes(), ids=lambda r: clean_code(r["LOINC code"]))
+def test_catalogue_agrees_with_midrc_attributes(row: dict[str, str]) -> None:
+    """The contrast timing and modality read from each LOINC name are MIDRC's (for CT and MR, where
+    MIDRC's timing is contrast; for PT/NM it is the radiopharmaceutical)."""
+    procedure = {p.code: p for p in read_catalogue()}[clean_code(row["LOINC code"])]
+    method = row["L-Method"].strip()
+    timing = {"WO": "WO", "W": "W", "WO & W": "WO_W", "": None}[row["Rad.Timing"].strip()]
+    if method.startswith(("CT", "MR")) and "PT" not in method:
+        assert procedure.modality == method.split(".")[0].split(" ")[0][:2]
+        if "contrast" in procedure.name or timing is None:  # "CTA Chest vessels": MIDRC says W, the name nothing
+            assert procedure.contrast == timing
+        assert ("angio" in procedure.qualifiers) == (".angio" in method or procedure.name.startswith("CTA"))
+    if row["MIDRC-System"].strip() == "Unspecified":
+        assert procedure.regions == {"UNSPECIFIED"}
+
+
+def test_lexicon_refuses_unknown_regions(tmp_path: Path) -> None:
+    source = (VOCABULARY_DIR / "procedure_terms.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "procedure_terms.yaml"
+    bad.write_text(source.replace("regions: [CHEST, ABDOMEN, PELVIS]}", "regions: [CHEST, BELLY, PELVIS]}", 1))
+    with pytest.raises(VocabularyError, match="BELLY"):
+        load_lexicon(bad.parent)

@@ -1,0 +1,51 @@
+"""Tokens and phrase matching: shorthands, width folding, Chinese substrings, longest match first."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.harmonize.text import PhraseTable, compact, key, tokens
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("CT CHEST W/O CONTRAST", ["CT", "CHEST", "WO", "CONTRAST"]),
+        ("CT ABD C+", ["CT", "ABD", "CPLUS"]),
+        ("HEAD C-", ["HEAD", "CMINUS"]),
+        ("C-SPINE 2V", ["C", "SPINE", "2", "V"]),  # C-SPINE is not "without contrast"
+        ("XR LEFT HAND 3+ VIEWS", ["XR", "LEFT", "HAND", "3", "PLUS", "VIEWS"]),
+        ("XR CERVICAL SPINE 2-3 VIEWS", ["XR", "CERVICAL", "SPINE", "2", "TO", "3", "VIEWS"]),
+        ("CHEST PA & LATERAL", ["CHEST", "PA", "AND", "LATERAL"]),
+        ("Thorax^CHEST_WITH (Adult)", ["THORAX", "CHEST", "WITH", "ADULT"]),
+        ("胸部CT平扫+增强", ["胸部", "CT", "平扫", "PLUS", "增强"]),
+        ("ＣＴ　ＣＨＥＳＴ", ["CT", "CHEST"]),  # full width
+        (None, []),
+    ],
+)
+def test_tokens(text: str | None, expected: list[str]) -> None:
+    assert tokens(text) == expected
+
+
+def test_keys_ignore_case_and_punctuation() -> None:
+    assert key("ct chest w/o contrast") == key("CT  CHEST  W/O  CONTRAST") == "CT CHEST WO CONTRAST"
+    assert compact("C-SPINE") == compact("c spine") == "CSPINE"
+
+
+def test_longest_phrase_wins_and_latin_words_join() -> None:
+    table = PhraseTable([("CHEST", "chest"), ("ABDOMEN", "abdomen"), ("CHEST ABDOMEN PELVIS", "cap"), ("CAP", "cap")])
+    assert [m.value for m in table.find(tokens("CT CHEST ABDOMEN PELVIS"))] == ["cap"]
+    assert [m.value for m in table.find(tokens("THORAX^C_A_P_WITH"))] == ["cap"]  # C A P joined
+    assert [m.value for m in table.find(tokens("CHEST AND ABDOMEN"))] == ["chest", "abdomen"]
+
+
+def test_chinese_matches_inside_runs_longest_first() -> None:
+    table = PhraseTable([("腹部", "abdomen"), ("胸腹部", "chest+abdomen"), ("平扫", "WO"), ("增强", "W")])
+    assert [m.value for m in table.find(tokens("胸腹部CT平扫+增强"))] == ["chest+abdomen", "WO", "W"]
+
+
+def test_a_phrase_mixing_scripts_is_refused() -> None:
+    with pytest.raises(ValueError, match="mixes Chinese and Latin"):
+        PhraseTable([("冠脉CTA", "x")])
+    with pytest.raises(ValueError, match="two meanings"):
+        PhraseTable([("CHEST", "a"), ("chest", "b")])
