@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import io
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+import pydicom
 
 from contracts import (
     DataRejected,
@@ -64,6 +67,24 @@ class _Progress:
     skipped: list[SkippedInstance] = field(default_factory=list)
     text_in_pixels: int = 0  # instances the OCR check flagged
     mappings: dict[str, StudyMapping] = field(default_factory=dict)  # by study pseudonym
+    main_tags: dict[str, dict[str, str]] = field(default_factory=dict)  # by research series id
+
+
+#: The study- and series-level attributes the event reports, read from the de-identified output itself.
+MAIN_TAGS = ("StudyInstanceUID", "StudyDate", "StudyDescription", "PatientID", "SeriesInstanceUID", "Modality",
+             "SeriesNumber", "SeriesDescription", "BodyPartExamined")
+STUDY_LEVEL = ("StudyInstanceUID", "StudyDate", "StudyDescription")
+
+
+def main_tags(dicom: bytes) -> dict[str, str]:
+    """The MAIN_TAGS of an encoded instance, as text (absent ones left out); pixel data is not read."""
+    ds = pydicom.dcmread(io.BytesIO(dicom), stop_before_pixels=True, specific_tags=list(MAIN_TAGS))
+    return {k: str(ds.get(k)).strip() for k in MAIN_TAGS if ds.get(k) not in (None, "")}
+
+
+def stale(archived: dict[str, Any], written: dict[str, str], keys: tuple[str, ...]) -> list[str]:
+    """Keys whose value in the archive's main tags differs from what was just written."""
+    return [k for k in keys if (archived.get(k) or "").strip() != written.get(k, "")]
 
 
 def parse_da(value: str | None) -> dt.date | None:
@@ -138,7 +159,7 @@ class StudyDeidentifier:
                 "instances of one edge study landed in several research studies",
                 extra={"correlation_id": str(event.correlation_id), "count": len(progress.research_study_ids)},
             )
-        body = await asyncio.to_thread(self._describe, event, research_study_id, progress.skipped)
+        body = await asyncio.to_thread(self._describe, event, research_study_id, progress)
         out = StudyDeidentified.create(
             body,
             correlation_id=event.correlation_id,
@@ -218,43 +239,57 @@ class StudyDeidentifier:
             return
         progress.research_study_ids[str(answer["ParentStudy"])] += 1
         progress.stored += 1
+        series_id = str(answer["ParentSeries"])
+        if series_id not in progress.main_tags:
+            progress.main_tags[series_id] = await asyncio.to_thread(main_tags, clean)
         self._note(event, report, originals, progress)
 
-    def _describe(
-        self, event: StudyStable, research_study_id: str, skipped: list[SkippedInstance]
-    ) -> StudyDeidentifiedBody:
-        """Read back what the research archive holds for the study (the de-identified truth)."""
+    def _describe(self, event: StudyStable, research_study_id: str, progress: _Progress) -> StudyDeidentifiedBody:
+        """Describe the study from what was just written, and make the research archive agree with it.
+
+        Orthanc keeps a study's and a series' main tags from the first instance it stored: when a study is
+        de-identified again (a late instance, a new profile version), overwritten instances would leave
+        the old values there. Stale main tags are rebuilt from the stored files.
+        """
         study = self.research.study(research_study_id)
-        tags = study.get("MainDicomTags", {})
-        patient = study.get("PatientMainDicomTags", {})
+        items = self.research.series_of_study(research_study_id)
+        written_study = next(iter(progress.main_tags.values()))
+        stale_levels = []
+        if stale(study.get("MainDicomTags", {}), written_study, STUDY_LEVEL):
+            stale_levels.append(("studies", research_study_id))
+        stale_levels += [("series", item["ID"]) for item in items if item["ID"] in progress.main_tags
+                         and stale(item.get("MainDicomTags", {}), progress.main_tags[item["ID"]], MAIN_TAGS[4:])]
+        for level, resource in stale_levels:
+            log.info("stale main tags rebuilt in the research archive", extra={"level": level, "resource": resource})
+            self.research.reconstruct(level, resource)
         series: list[DeidentifiedSeries] = []
-        for item in self.research.series_of_study(research_study_id):
-            main = item.get("MainDicomTags", {})
+        for item in items:
+            tags = progress.main_tags.get(item["ID"]) or item.get("MainDicomTags", {})
             series.append(
                 DeidentifiedSeries(
-                    series_uid=main["SeriesInstanceUID"],
+                    series_uid=tags["SeriesInstanceUID"],
                     research_series_id=item["ID"],
-                    modality=main.get("Modality") or "OT",
+                    modality=tags.get("Modality") or "OT",
                     instance_count=len(item.get("Instances", [])),
-                    series_number=_int_or_none(main.get("SeriesNumber")),
-                    series_description=main.get("SeriesDescription") or None,
-                    body_part_examined=main.get("BodyPartExamined") or None,
+                    series_number=_int_or_none(tags.get("SeriesNumber")),
+                    series_description=tags.get("SeriesDescription") or None,
+                    body_part_examined=tags.get("BodyPartExamined") or None,
                 )
             )
         series.sort(key=lambda s: (s.series_number if s.series_number is not None else 1 << 30, s.series_uid))
         return StudyDeidentifiedBody(
             study=StudyRef(
-                study_uid=tags["StudyInstanceUID"],
-                patient_pseudonym=patient.get("PatientID") or "",
+                study_uid=written_study["StudyInstanceUID"],
+                patient_pseudonym=written_study.get("PatientID", ""),
                 site_id=event.body.site_id,
                 edge_study_id=event.body.edge_study_id,
                 research_study_id=research_study_id,
-                study_date=parse_da(tags.get("StudyDate")),
-                study_description=tags.get("StudyDescription") or None,
+                study_date=parse_da(written_study.get("StudyDate")),
+                study_description=written_study.get("StudyDescription") or None,
                 modalities=sorted({s.modality for s in series}),
             ),
             series=series,
-            skipped_instances=skipped,
+            skipped_instances=progress.skipped,
             provenance=[StageRun(
                 stage="deid", service_version=__version__, rules=self.rules, finished_at=dt.datetime.now(dt.UTC))],
         )

@@ -77,6 +77,13 @@ class ResearchArchive:
         )
         return answer
 
+    def reconstruct(self, level: str, resource_id: str) -> None:
+        """Have Orthanc rebuild a study's or series' main tags from its stored files."""
+        if level not in ("studies", "series"):
+            raise ValueError(f"cannot reconstruct {level!r}")
+        _translated(lambda: self._client.post(f"{level}/{resource_id}/reconstruct", json={},
+                                              timeout=self._timeout), "research")
+
     def series_of_study(self, study_id: str) -> list[dict[str, Any]]:
         answer: list[dict[str, Any]] = _translated(
             lambda: self._client.get_json(f"studies/{study_id}/series", timeout=self._timeout), "research"
