@@ -51,7 +51,9 @@ class StudyHarmonizer:
         harmonized = []
         review = 0
         for series in source.series:
-            headers = await asyncio.to_thread(self.research.series_headers, study.study_uid, series.series_uid)
+            headers = await asyncio.to_thread(
+                self.research.series_headers, study.study_uid, series.series_uid, series.research_series_id
+            )
             result = self.harmonizer.series(series, headers, study.study_description, study.modalities)
             review += sum(1 for m in (result.procedure, result.body_part) if m is not None and m.status == "review")
             harmonized.append(result)
