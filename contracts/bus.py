@@ -55,6 +55,8 @@ def publisher(app: faust.App, service: str, retry: RetryPolicy) -> Callable[[Out
 
             await send_with_retry(send, retry, event.event_type)
         metrics.published(outgoing.topic.name, event.event_type)
+        if outgoing.after is not None:
+            await outgoing.after()
 
     return publish
 

@@ -47,6 +47,8 @@ class Outgoing:
     topic: Topic
     event: EventBase
     trace_context: tuple[tuple[str, bytes], ...] = ()
+    #: Run once the broker has acknowledged the event (e.g. record that a study version was published).
+    after: Callable[[], Awaitable[None]] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

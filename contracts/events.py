@@ -315,9 +315,41 @@ class QCSeries(HarmonizedSeries):
     qc: SeriesQC
 
 
+class ProfileCriterionMiss(Model):
+    criterion: str = Field(description="What fell short, e.g. slice_thickness, kernel_class, extent.")
+    expected: Any = None
+    actual: Any = None
+
+
+class ProfileSeriesMiss(Model):
+    series_uid: PseudoUID
+    misses: list[ProfileCriterionMiss] = Field(default_factory=list)
+
+
+class ProfileRequirement(Model):
+    requirement: str
+    met: bool
+    series_uids: list[PseudoUID] = Field(default_factory=list, description="Series that meet it.")
+    closest: list[ProfileSeriesMiss] = Field(default_factory=list, description="Nearest misses, when unmet.")
+
+
+class ProfileVerdict(Model):
+    """Whether a study is eligible for one disease database's protocol profile, and why not."""
+
+    profile: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    version: str
+    eligible: bool
+    reasons: list[str] = Field(default_factory=list, description="e.g. thin_lung_kernel_series:slice_thickness")
+    requirements: list[ProfileRequirement] = Field(default_factory=list)
+
+
 class StudyQC(Model):
     verdict: Verdict
     findings: list[QCFinding] = Field(default_factory=list)
+    profiles: list[ProfileVerdict] = Field(default_factory=list, exclude_if=absent,
+                                           description="Verdict per protocol profile (since 1.2).")
+    eligible_for: list[str] = Field(default_factory=list, exclude_if=absent,
+                                    description="Profiles the study is eligible for (since 1.2).")
 
 
 class StudyQCBody(Model):
@@ -345,11 +377,20 @@ class StudyReharmonizeBody(StudyDeidentifiedBody):
     replay: ReplayRequest
 
 
+class ReviewSummary(Model):
+    """How the three-level review ended for a published study version (no reviewer names, no free text)."""
+
+    state: Literal["accepted"]
+    level: Literal[1, 2, 3] = Field(description="1: automatic QC, 2: reviewer, 3: arbitration.")
+    decided_at: AwareDatetime
+
+
 class StudyCuratedBody(StudyQCBody):
     """A study as indexed, for downstream subscribers; `document_version` grows with each re-indexing."""
 
     document_version: int = Field(ge=1)
     indexed_at: AwareDatetime
+    review: ReviewSummary | None = Field(default=None, exclude_if=absent, description="Since 1.2.")
 
 
 # ---------------------------------------------------------------- quarantine
@@ -402,14 +443,14 @@ class StudyHarmonized(EventBase):
 
 class StudyQCResult(EventBase):
     EVENT_TYPE: ClassVar[str] = "study.qc_result"
-    SCHEMA_VERSION: ClassVar[str] = "1.1"
+    SCHEMA_VERSION: ClassVar[str] = "1.2"
     event_type: Literal["study.qc_result"] = "study.qc_result"
     body: StudyQCBody
 
 
 class StudyCurated(EventBase):
     EVENT_TYPE: ClassVar[str] = "study.curated"
-    SCHEMA_VERSION: ClassVar[str] = "1.1"
+    SCHEMA_VERSION: ClassVar[str] = "1.2"
     event_type: Literal["study.curated"] = "study.curated"
     body: StudyCuratedBody
 

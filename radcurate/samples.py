@@ -71,6 +71,7 @@ def make_series(
     body_part: str = "CHEST",
     calling_site_note: str | None = None,
     phi: dict[str, str] | None = None,
+    attributes: dict[str, object] | None = None,
 ) -> SampleSeries:
     """Write a `slices`-slice series (minus the indices in `drop`) to `directory`; returns what was planted."""
     base = _source(source)
@@ -111,6 +112,8 @@ def make_series(
         ds.SliceThickness = spacing
         if calling_site_note:
             ds.ImageComments = calling_site_note
+        for keyword, value in (attributes or {}).items():
+            setattr(ds, keyword, value)
         block = ds.private_block(0x0099, PRIVATE_CREATOR, create=True)
         block.add_new(0x10, "LO", PRIVATE_VALUE)
         if previous_sop is not None:

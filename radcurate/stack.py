@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import fcntl
 import functools
+import hashlib
 import importlib.util
 import json
 import logging
@@ -40,6 +41,12 @@ DICOMWEB_PLUGIN = Path("/usr/share/orthanc/plugins/libOrthancDicomWeb.so")
 FAUST_SESSION_TIMEOUT = "10"
 FAUST_HEARTBEAT_INTERVAL = "1"
 STOP_TIMEOUT = 15.0
+#: API users of the local stack: name, roles, and the variable of `.stack/env` holding the token.
+DEMO_USERS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("reviewer-1", ("read", "review"), "REVIEWER_TOKEN"),
+    ("reviewer-2", ("read", "review"), "REVIEWER2_TOKEN"),
+    ("arbiter-1", ("read", "arbitrate"), "ARBITER_TOKEN"),
+)
 KILL_TIMEOUT = 5.0
 
 
@@ -267,6 +274,7 @@ class Stack:
             "research_password": lambda: secrets.token_urlsafe(24),
             "api_token": lambda: secrets.token_urlsafe(32),
             "deid_project_key": lambda: secrets.token_hex(32),
+            **{f"token_{name}": lambda: secrets.token_urlsafe(32) for name, _roles, _var in DEMO_USERS},
         }
         missing = {key: make() for key, make in wanted.items() if key not in current}
         if missing:
@@ -340,6 +348,8 @@ class Stack:
             "DEID_PROJECT_KEY": sec["deid_project_key"],
             "DEID_KEY_ID": DEID_KEY_ID,
             "INDEX_API_TOKEN": sec["api_token"],
+            "INDEX_API_USERS_FILE": str(self.users_file()),
+            **{var: sec[f"token_{name}"] for name, _roles, var in DEMO_USERS},
         }
         if "api" in ports:
             env["API_URL"] = f"http://{HOST}:{ports['api']['http']}"
@@ -356,6 +366,17 @@ class Stack:
             }
         )
         return env
+
+    def users_file(self) -> Path:
+        """The API users file (token digests only), written from the secrets."""
+        path = self.dir / "api-users.yaml"
+        sec = self.secrets()
+        lines = ['version: "1"', "users:"]
+        for name, roles, _var in DEMO_USERS:
+            digest = hashlib.sha256(sec[f"token_{name}"].encode()).hexdigest()
+            lines += [f"  - name: {name}", f"    roles: [{', '.join(roles)}]", f"    token_sha256: {digest}"]
+        _write_private(path, "\n".join(lines) + "\n")
+        return path
 
     def write_env(self) -> Path:
         """Write ``.stack/env`` (owner-only: it holds the passwords)."""

@@ -21,6 +21,13 @@ class InstanceGone(Exception):
     """The instance was deleted from the edge archive after the study was announced."""
 
 
+def _answered(response: Any, archive: str) -> Any:
+    """The response, or TransientError when the client retried 502/503 itself and then gave up silently."""
+    if response is None:
+        raise TransientError(f"{archive} Orthanc kept answering 502/503")
+    return response
+
+
 def _translated(call: Callable[[], T], archive: str) -> T:
     try:
         return call()
@@ -42,7 +49,8 @@ class EdgeArchive:
     def download(self, instance_id: str) -> bytes:
         try:
             data: bytes = _translated(
-                lambda: self._client.get_binary(f"instances/{instance_id}/file", timeout=self._timeout), "edge"
+                lambda: _answered(self._client.get(f"instances/{instance_id}/file", timeout=self._timeout),
+                                 "edge").content, "edge"
             )
             return data
         except orthanc_errors.ResourceNotFound:
@@ -58,9 +66,9 @@ class ResearchArchive:
         """Store one de-identified instance; returns Orthanc's answer (ID, ParentSeries, ParentStudy...)."""
 
         def post() -> dict[str, Any]:
-            response = self._client.post(
+            response = _answered(self._client.post(
                 "instances", data=dicom, headers={"Content-Type": "application/dicom"}, timeout=self._timeout
-            )
+            ), "research")
             answer: dict[str, Any] = response.json()
             return answer
 
@@ -73,7 +81,8 @@ class ResearchArchive:
 
     def study(self, study_id: str) -> dict[str, Any]:
         answer: dict[str, Any] = _translated(
-            lambda: self._client.get_json(f"studies/{study_id}", timeout=self._timeout), "research"
+            lambda: _answered(self._client.get(f"studies/{study_id}", timeout=self._timeout), "research").json(),
+            "research"
         )
         return answer
 
@@ -81,11 +90,13 @@ class ResearchArchive:
         """Have Orthanc rebuild a study's or series' main tags from its stored files."""
         if level not in ("studies", "series"):
             raise ValueError(f"cannot reconstruct {level!r}")
-        _translated(lambda: self._client.post(f"{level}/{resource_id}/reconstruct", json={},
-                                              timeout=self._timeout), "research")
+        _translated(lambda: _answered(self._client.post(f"{level}/{resource_id}/reconstruct", json={},
+                                                        timeout=self._timeout), "research"), "research")
 
     def series_of_study(self, study_id: str) -> list[dict[str, Any]]:
         answer: list[dict[str, Any]] = _translated(
-            lambda: self._client.get_json(f"studies/{study_id}/series", timeout=self._timeout), "research"
+            lambda: _answered(self._client.get(f"studies/{study_id}/series", timeout=self._timeout),
+                              "research").json(),
+            "research"
         )
         return answer

@@ -39,7 +39,7 @@ class ResearchArchive:
 
     def _get_json(self, endpoint: str) -> Any:
         try:
-            return self._client.get_json(endpoint, timeout=self._timeout)
+            response = self._client.get(endpoint, timeout=self._timeout)
         except orthanc_errors.ResourceNotFound:
             raise
         except (orthanc_errors.ConnectionError, orthanc_errors.TimeoutError) as exc:
@@ -48,6 +48,9 @@ class ResearchArchive:
             if exc.http_status_code in TRANSIENT_STATUS:
                 raise TransientError(f"research Orthanc answered {exc.http_status_code}") from None
             raise
+        if response is None:  # the client retried 502/503 itself, then gave up without raising
+            raise TransientError("research Orthanc kept answering 502/503")
+        return response.json()
 
     def series_headers(self, study_uid: str, series_uid: str, research_series_id: str) -> list[Dataset]:
         """Headers of every instance of a series, in instance-number order; empty when the series is gone.

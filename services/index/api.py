@@ -6,7 +6,6 @@ Every /api/v1 route needs `Authorization: Bearer <INDEX_API_TOKEN>`; /healthz an
 
 import datetime as dt
 import logging.config
-import secrets
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,10 +20,14 @@ from contracts import QCSeries, QuarantinedBody, SkippedInstance, StageRun, Stud
 from contracts.events import Candidate
 from contracts.logs import logging_config
 from services.index import SERVICE, __version__
+from services.index.qc_api import qc_router
+from services.index.qc_review import ReviewState, Role
 from services.index.queries import quarantine_filter, review_filter, study_filter
 from services.index.review import replay_filter, valid_answer
+from services.index.review_store import QCReviewStore
 from services.index.settings import ApiSettings
 from services.index.store import IndexStore
+from services.index.users import SERVICE_USER, ApiUser, UserDirectory
 
 UID = r"^[0-9]+(\.[0-9]+)*$"
 
@@ -44,6 +47,8 @@ class StudySummary(BaseModel):
     series_count: int
     instance_count: int
     qc_status: Verdict
+    eligible_for: list[str] = Field(default_factory=list, description="Protocol profiles the study is eligible for.")
+    review_state: ReviewState | None = Field(None, description="Where the three-level QC review stands.")
     document_version: int
     indexed_at: dt.datetime
 
@@ -101,7 +106,9 @@ class ReviewAnswer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: str = Field(min_length=1, max_length=32, description="LOINC code, CID 4031 code / term, or class name.")
-    reviewer: str = Field(min_length=1, max_length=64, pattern=r"^[\w .@-]+$", description="Who answers.")
+    reviewer: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[\w .@-]+$",
+                                 description="Who answers, when the service token answers for someone; a personal "
+                                             "token's user otherwise.")
     note: str | None = Field(default=None, max_length=500)
 
 
@@ -177,11 +184,12 @@ def _summary_fields(doc: dict[str, Any]) -> dict[str, Any]:
 
 def create_app(settings: ApiSettings) -> FastAPI:
     bearer = HTTPBearer(auto_error=False)
-    expected_token = settings.api_token.get_secret_value().encode()
+    users = UserDirectory.load(settings.api_token.get_secret_value(), settings.api_users_file)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = IndexStore(settings.mongo_uri.get_secret_value(), settings.mongo_db)
+        app.state.reviews = QCReviewStore(app.state.store.db)
         yield
         await app.state.store.close()
 
@@ -196,24 +204,36 @@ def create_app(settings: ApiSettings) -> FastAPI:
         store: IndexStore = request.app.state.store
         return store
 
-    def authorised(
+    def current_user(
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    ) -> None:
-        supplied = credentials.credentials.encode() if credentials else b""
-        if not credentials or not secrets.compare_digest(supplied, expected_token):
+    ) -> ApiUser:
+        user = users.authenticate(credentials.credentials) if credentials else None
+        if user is None:
             raise HTTPException(
                 status.HTTP_401_UNAUTHORIZED, "missing or invalid bearer token",
                 headers={"WWW-Authenticate": "Bearer"},
             )
+        return user
+
+    def reviews_of(request: Request) -> QCReviewStore:
+        reviews: QCReviewStore = request.app.state.reviews
+        return reviews
 
     Store = Annotated[IndexStore, Depends(store_of)]
-    Auth = [Depends(authorised)]
+    User = Annotated[ApiUser, Depends(current_user)]
+    Auth = [Depends(current_user)]
     Limit = Annotated[int, Query(ge=1, le=settings.max_page_size)]
     Offset = Annotated[int, Query(ge=0)]
 
     @app.exception_handler(TransientError)
     async def unavailable(request: Request, exc: TransientError) -> JSONResponse:
         return JSONResponse({"detail": "index store unavailable"}, status_code=503)
+
+    app.include_router(qc_router(reviews_of, current_user, settings.review_policy(), settings.max_page_size))
+
+    @app.get("/livez", tags=["health"])
+    async def livez() -> dict[str, Any]:
+        return {"service": SERVICE, "alive": True}
 
     @app.get("/healthz", tags=["health"])
     async def healthz(store: Store) -> JSONResponse:
@@ -231,13 +251,17 @@ def create_app(settings: ApiSettings) -> FastAPI:
         date_to: Annotated[dt.date | None, Query(description="Study date to (inclusive)")] = None,
         patient: Annotated[str | None, Query(max_length=128, description="Patient pseudonym")] = None,
         loinc: Annotated[str | None, Query(max_length=16, pattern=r"^\d{1,7}-\d$", description="LOINC code")] = None,
+        eligible_for: Annotated[str | None, Query(max_length=64, pattern=r"^[a-z][a-z0-9_]*$",
+                                                  description="Protocol profile, e.g. lung_nodule_ct")] = None,
+        review_state: ReviewState | None = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> StudyPage:
         if date_from and date_to and date_from > date_to:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "date_from is after date_to")
         query = study_filter(modality=modality, body_part=body_part, site=site, qc_status=qc_status,
-                             date_from=date_from, date_to=date_to, patient=patient, loinc=loinc)
+                             date_from=date_from, date_to=date_to, patient=patient, loinc=loinc,
+                             eligible_for=eligible_for, review_state=review_state.value if review_state else None)
         total, docs = await store.find_studies(query, limit=limit, offset=offset)
         items = [StudySummary.model_validate(_summary_fields(d)) for d in docs]
         return StudyPage(total=total, limit=limit, offset=offset, items=items)
@@ -256,10 +280,13 @@ def create_app(settings: ApiSettings) -> FastAPI:
         reason: Annotated[str | None, Query(max_length=64)] = None,
         site: Annotated[str | None, Query(max_length=64)] = None,
         study_uid: Annotated[str | None, Query(pattern=UID, max_length=64)] = None,
+        include_superseded: Annotated[bool, Query(description="Also records a later published version superseded")]
+        = False,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> QuarantinePage:
-        query = quarantine_filter(stage=stage, reason=reason, site=site, study_uid=study_uid)
+        query = quarantine_filter(stage=stage, reason=reason, site=site, study_uid=study_uid,
+                                  include_superseded=include_superseded)
         total, docs = await store.find_quarantine(query, limit=limit, offset=offset)
         items = [QuarantineRecord.model_validate({**d, "event_id": d["_id"]}) for d in docs]
         return QuarantinePage(total=total, limit=limit, offset=offset, items=items)
@@ -289,8 +316,14 @@ def create_app(settings: ApiSettings) -> FastAPI:
         return ReviewDetail.model_validate({**doc, "id": doc["_id"], "studies": await store.review_studies(review_id)})
 
     @app.post("/api/v1/review/{review_id}", response_model=ReviewItem, dependencies=Auth, tags=["review"])
-    async def answer_review(store: Store, review_id: ReviewId, answer: ReviewAnswer) -> ReviewItem:
+    async def answer_review(store: Store, user: User, review_id: ReviewId, answer: ReviewAnswer) -> ReviewItem:
         """Store the reviewer's answer; `radcurate review export` turns answers into rules of the next version."""
+        if Role.REVIEW not in user.roles:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "answering needs the review role")
+        if user.name != SERVICE_USER:
+            answer = answer.model_copy(update={"reviewer": user.name})
+        elif answer.reviewer is None:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "the service token must name the reviewer")
         current = await store.get_review(review_id)
         if current is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "no such review item")

@@ -35,6 +35,7 @@ from contracts.topics import QUARANTINE, STUDY_DEIDENTIFIED, STUDY_HARMONIZED, S
 from services.index import SERVICE, __version__
 from services.index.handler import StudyIndexer, replay_event
 from services.index.review import replay_filter
+from services.index.review_store import QCReviewStore
 from services.index.settings import Settings
 from services.index.store import IndexStore
 
@@ -46,7 +47,8 @@ publish = publisher(app, SERVICE, ctx.retry)
 add_health_page(app, SERVICE)
 
 store = IndexStore(settings.mongo_uri.get_secret_value(), settings.mongo_db)
-indexer = StudyIndexer(store=store, ctx=ctx)
+reviews = QCReviewStore(store.db)
+indexer = StudyIndexer(store=store, reviews=reviews, policy=settings.review_policy(), ctx=ctx)
 quarantine_topics = app.topic(*(t.name for t in QUARANTINE.values()), value_serializer="raw", key_serializer="raw")
 
 
@@ -106,6 +108,17 @@ async def publish_replays() -> None:
         log.warning("reharmonize requests not read: %s", exc)
 
 
+@app.timer(interval=settings.publish_poll_interval, on_leader=True)
+async def publish_released() -> None:
+    """Accepted study versions not yet published (released by a reviewer, or a publication a crash
+    interrupted) go out on the curated topic."""
+    try:
+        for outgoing in await indexer.released(dt.timedelta(seconds=settings.publish_settle)):
+            await publish(outgoing)
+    except TransientError as exc:
+        log.warning("released studies not read: %s", exc)
+
+
 @app.task
 async def create_indexes() -> None:
     attempt = 0
@@ -113,6 +126,7 @@ async def create_indexes() -> None:
         attempt += 1
         try:
             await store.ensure_indexes()
+            await reviews.ensure_indexes()
             return
         except TransientError as exc:
             log.warning("cannot create indexes yet: %s", exc)

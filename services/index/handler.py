@@ -8,36 +8,41 @@ import logging
 import uuid
 
 from contracts import (
+    ReviewSummary,
     StudyCurated,
     StudyCuratedBody,
     StudyDeidentified,
     StudyDeidentifiedBody,
     StudyHarmonized,
+    StudyQCBody,
     StudyQCResult,
     StudyQuarantined,
-    Verdict,
     derived_event_id,
 )
 from contracts.delivery import Outgoing, StageContext
 from contracts.envelope import EventBase
 from contracts.events import ReplayRequest, StudyReharmonizeBody, StudyReharmonizeRequested
 from contracts.topics import STUDY_CURATED, STUDY_REHARMONIZE
+from services.index.qc_review import ReviewPolicy, ReviewState, StudyReview
 from services.index.review import harvest, rules_version
-from services.index.store import Document, IndexStore
+from services.index.review_store import QCReviewStore
+from services.index.store import Document, IndexStore, qc_body_from_document
 
 log = logging.getLogger("radcurate.index")
 
 
 class StudyIndexer:
-    def __init__(self, *, store: IndexStore, ctx: StageContext) -> None:
+    def __init__(self, *, store: IndexStore, reviews: QCReviewStore, policy: ReviewPolicy, ctx: StageContext) -> None:
         self.store = store
+        self.reviews = reviews
+        self.policy = policy
         self.ctx = ctx
 
     async def index(self, event: StudyQCResult) -> list[Outgoing]:
-        """Upsert the study document; a PASS study is (re)published on the curated topic.
+        """Upsert the study document and start its review; an accepted version is published once.
 
-        The curated event id is derived from the study and its document version, so a replay
-        republishes the same event id and subscribers can drop the duplicate.
+        A new document version starts a new review (level 1: the automatic verdict). Studies that
+        need a reviewer are published later, when released (see `released`).
         """
         body = event.body
         correlation = str(event.correlation_id)
@@ -46,27 +51,63 @@ class StudyIndexer:
             correlation, "checked", event_id=str(event.event_id), at=event.occurred_at,
             study_uid=body.study.study_uid, qc_status=body.qc.verdict.value,
         )
+        review = await self.reviews.start(
+            study_uid=body.study.study_uid, version=result.document_version, automatic=body.qc.verdict,
+            site_id=body.study.site_id, codes=sorted({f.code for f in body.qc.findings}), policy=self.policy,
+            at=dt.datetime.now(dt.UTC),
+        )
         await self.store.record_progress(
             correlation, "indexed", event_id=str(event.event_id), at=dt.datetime.now(dt.UTC),
             document_version=result.document_version,
         )
         log.info("study indexed", extra={"correlation_id": correlation, "study_uid": body.study.study_uid,
                                          "version": result.document_version, "changed": result.changed,
-                                         "verdict": body.qc.verdict.value})
-        if body.qc.verdict is not Verdict.PASS:
+                                         "verdict": body.qc.verdict.value, "review": review.state.value})
+        if review.state is not ReviewState.ACCEPTED:
             return []
+        if await self.reviews.published(body.study.study_uid, result.document_version):
+            return []
+        return [self.curated(body, result.document_version, result.indexed_at, event.correlation_id, review)]
+
+    async def released(self, settle: dt.timedelta) -> list[Outgoing]:
+        """Curated events of accepted versions not yet published (released by a reviewer, or a publication
+        interrupted by a crash); only versions indexed at least `settle` ago, to leave the handler its turn."""
+        outgoing = []
+        for doc in await self.reviews.unpublished_accepted(settled_before=dt.datetime.now(dt.UTC) - settle):
+            found = await self.reviews.get(doc["_id"])
+            review = found[0] if found is not None else None
+            if review is None or review.document_version != doc["document_version"] or (
+                    review.state is not ReviewState.ACCEPTED):
+                continue
+            outgoing.append(self.curated(qc_body_from_document(doc), int(doc["document_version"]), doc["indexed_at"],
+                                         uuid.UUID(doc["correlation_id"]), review))
+        return outgoing
+
+    def curated(
+        self, body: StudyQCBody, version: int, indexed_at: dt.datetime, correlation_id: uuid.UUID, review: StudyReview
+    ) -> Outgoing:
+        """The curated event of one accepted study version; recorded as published once the broker has it.
+
+        Its id is derived from the study and the version, so a rare republication (a crash between the
+        broker's acknowledgement and the record) carries the same id and subscribers drop it.
+        """
+        study_uid = body.study.study_uid
+        decided = review.history[-1]
+        summary = ReviewSummary(state="accepted", level=decided.level, decided_at=decided.at)
         curated = StudyCurated.create(
-            StudyCuratedBody(**body.model_dump(), document_version=result.document_version,
-                             indexed_at=result.indexed_at),
-            correlation_id=event.correlation_id,
+            StudyCuratedBody(**body.model_dump(), document_version=version, indexed_at=indexed_at, review=summary),
+            correlation_id=correlation_id,
             producer=self.ctx.producer,
-            event_id=derived_event_id(StudyCurated.EVENT_TYPE, body.study.study_uid, result.document_version),
+            event_id=derived_event_id(StudyCurated.EVENT_TYPE, study_uid, version),
         )
-        await self.store.record_progress(
-            correlation, "published", event_id=str(curated.event_id), at=curated.occurred_at,
-            document_version=result.document_version,
-        )
-        return [Outgoing(STUDY_CURATED, curated)]
+
+        async def published() -> None:
+            await self.reviews.mark_published(study_uid, version)
+            await self.store.supersede_quarantine(study_uid, version, dt.datetime.now(dt.UTC))
+            await self.store.record_progress(str(correlation_id), "published", event_id=str(curated.event_id),
+                                             at=dt.datetime.now(dt.UTC), document_version=version)
+
+        return Outgoing(STUDY_CURATED, curated, after=published)
 
     async def record_stage(self, event: EventBase, stage: str) -> list[Outgoing]:
         study = getattr(event.body, "study", None)

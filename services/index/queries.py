@@ -23,6 +23,8 @@ def study_filter(
     date_to: dt.date | None = None,
     patient: str | None = None,
     loinc: str | None = None,
+    eligible_for: str | None = None,
+    review_state: str | None = None,
 ) -> dict[str, Any]:
     """A MongoDB filter on study documents; every given filter must hold (AND).
 
@@ -46,6 +48,10 @@ def study_filter(
         query["patient_pseudonym"] = patient.strip()
     if loinc:
         query["procedures"] = loinc.strip()
+    if eligible_for:
+        query["eligible_for"] = eligible_for.strip()
+    if review_state:
+        query["review_state"] = review_state.strip()
     if date_from or date_to:
         window: dict[str, dt.datetime] = {}
         if date_from:
@@ -57,12 +63,16 @@ def study_filter(
 
 
 def quarantine_filter(
-    *, stage: str | None = None, reason: str | None = None, site: str | None = None, study_uid: str | None = None
+    *, stage: str | None = None, reason: str | None = None, site: str | None = None, study_uid: str | None = None,
+    include_superseded: bool = False,
 ) -> dict[str, Any]:
+    """Quarantine records; by default only those no published version of their study has superseded."""
     query: dict[str, Any] = {}
     for field, value in (("stage", stage), ("reason", reason), ("site_id", site), ("study_uid", study_uid)):
         if value:
             query[field] = value.strip()
+    if not include_superseded:
+        query["superseded_by_version"] = {"$exists": False}
     return query
 
 

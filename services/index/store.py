@@ -66,6 +66,7 @@ def study_document(body: StudyQCBody, *, event_id: str, correlation_id: str, dig
         "study_date": _as_datetime(body.study.study_date),
         "study_description": study["study_description"],
         "modalities": study["modalities"] or sorted({s["modality"] for s in series}),
+        "study_modalities": study["modalities"],
         "body_parts": body_parts,
         "body_part_names": sorted({(s["body_part"]["meaning"] or "").lower() for s in series} - {""}),
         "procedures": sorted({p["code"] for p in procedures if p.get("code")}),
@@ -77,6 +78,7 @@ def study_document(body: StudyQCBody, *, event_id: str, correlation_id: str, dig
         "series": series,
         "qc": data["qc"],
         "qc_status": data["qc"]["verdict"],
+        "eligible_for": data["qc"].get("eligible_for", []),
         "skipped_instances": data["skipped_instances"],
         "provenance": data["provenance"],
         "edge_study_id": study["edge_study_id"],
@@ -87,10 +89,29 @@ def study_document(body: StudyQCBody, *, event_id: str, correlation_id: str, dig
     }
 
 
+def qc_body_from_document(doc: Document) -> StudyQCBody:
+    """The checked study a document was built from (to publish a study a reviewer released later)."""
+    study_date = doc.get("study_date")
+    return StudyQCBody.model_validate({
+        "study": {
+            "study_uid": doc["study_uid"], "patient_pseudonym": doc["patient_pseudonym"], "site_id": doc["site_id"],
+            "edge_study_id": doc["edge_study_id"], "research_study_id": doc["research_study_id"],
+            "study_date": study_date.date() if isinstance(study_date, dt.datetime) else study_date,
+            "study_description": doc.get("study_description"), "modalities": doc.get("study_modalities",
+                                                                                   doc["modalities"]),
+        },
+        "series": doc["series"],
+        "qc": doc["qc"],
+        "skipped_instances": doc.get("skipped_instances", []),
+        "provenance": doc["provenance"],
+    })
+
+
 class IndexStore:
     def __init__(self, uri: str, database: str) -> None:
         self._client: AsyncMongoClient[Document] = AsyncMongoClient(uri, serverSelectionTimeoutMS=5000, tz_aware=True)
         db = self._client[database]
+        self.db = db
         self.studies: AsyncCollection[Document] = db["studies"]
         self.quarantine: AsyncCollection[Document] = db["quarantine"]
         self.pipeline: AsyncCollection[Document] = db["pipeline"]
@@ -112,7 +133,7 @@ class IndexStore:
     async def ensure_indexes(self) -> None:
         try:
             for keys in ("site_id", "modalities", "body_parts", "body_part_names", "qc_status", "patient_pseudonym",
-                         "correlation_id", "procedures"):
+                         "correlation_id", "procedures", "eligible_for"):
                 await self.studies.create_index([(keys, ASCENDING)])
             await self.studies.create_index([("study_date", DESCENDING)])
             await self.quarantine.create_index([("received_at", DESCENDING)])
@@ -171,6 +192,19 @@ class IndexStore:
             return False
         except PyMongoError as exc:
             raise TransientError(f"index store unavailable ({type(exc).__name__})") from None
+
+    async def supersede_quarantine(self, study_uid: str, version: int, at: dt.datetime) -> int:
+        """Mark the study's earlier QC and review quarantine records as superseded by a published version
+        (instance-level rejections stay: those instances are still missing from the research data)."""
+        try:
+            outcome = await self.quarantine.update_many(
+                {"study_uid": study_uid, "stage": {"$in": ["qc", "index"]},
+                 "superseded_by_version": {"$exists": False}},
+                {"$set": {"superseded_by_version": version, "superseded_at": at}},
+            )
+        except PyMongoError as exc:
+            raise TransientError(f"index store unavailable ({type(exc).__name__})") from None
+        return int(outcome.modified_count)
 
     async def record_progress(
         self, correlation_id: str, stage: str, *, event_id: str, at: dt.datetime, **fields: Any

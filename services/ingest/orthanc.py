@@ -24,7 +24,7 @@ class EdgeArchive:
 
     def _get(self, endpoint: str) -> Any:
         try:
-            return self._client.get_json(endpoint, timeout=self._timeout)
+            response = self._client.get(endpoint, timeout=self._timeout)
         except orthanc_errors.ResourceNotFound:
             raise
         except (orthanc_errors.ConnectionError, orthanc_errors.TimeoutError) as exc:
@@ -33,6 +33,9 @@ class EdgeArchive:
             if exc.http_status_code in TRANSIENT_STATUS:
                 raise TransientError(f"edge Orthanc answered {exc.http_status_code}") from None
             raise
+        if response is None:  # the client retried 502/503 itself, then gave up without raising
+            raise TransientError("edge Orthanc kept answering 502/503")
+        return response.json()
 
     def changes(self, since: int, limit: int) -> ChangesPage:
         return parse_changes(self._get(f"changes?since={since}&limit={limit}"))

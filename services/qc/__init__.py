@@ -1,4 +1,5 @@
-"""qc: checks each series for missing, duplicated or inconsistent slices and gives a study verdict."""
+"""qc: automatic checks of each series (geometry, consistency, required attributes, sampled pixel data), the
+study-level consistency checks and verdict, and the protocol profiles a study is eligible for."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 SERVICE = "qc"

@@ -16,7 +16,9 @@ from contracts.delivery import StageContext, process_record
 from contracts.topics import STUDY_HARMONIZED
 from services.qc import SERVICE, __version__
 from services.qc.handler import StudyChecker
+from services.qc.iod import load_iod_table
 from services.qc.orthanc import ResearchArchive
+from services.qc.profiles import load_profiles
 from services.qc.rules import load_rules
 from services.qc.settings import Settings
 
@@ -33,6 +35,8 @@ handler = StudyChecker(
     ),
     rules=load_rules(settings.rules_file),
     ctx=ctx,
+    iod=load_iod_table(settings.iod_file),
+    profiles=load_profiles(settings.profiles_dir),
 )
 
 

@@ -17,3 +17,5 @@ class Settings(StageSettings):
     dicomweb_root: str = "dicom-web"
     http_timeout: float = Field(60.0, gt=0)
     rules_file: Path | None = Field(None, description="QC rules YAML; the bundled rules when unset.")
+    iod_file: Path | None = Field(None, description="Required-attribute table YAML; the bundled one when unset.")
+    profiles_dir: Path | None = Field(None, description="Directory of protocol profiles; the bundled ones when unset.")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import copy
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pydicom
 from pydicom import Dataset
@@ -67,11 +68,13 @@ OBLIQUE: tuple[Vector, Vector] = (
 ORIENTATIONS = {"axial": AXIAL, "coronal": CORONAL, "sagittal": SAGITTAL, "oblique": OBLIQUE}
 
 
+PIXEL_TAGS = (0x7FE00008, 0x7FE00009, 0x7FE00010)  # Float, Double Float and Pixel Data
+
+
 def header_only(ds: Dataset) -> Dataset:
-    """What the service sees: the DICOM JSON model of the instance, without Pixel Data."""
-    data = ds.to_json_dict()
-    data.pop("7FE00010", None)
-    return Dataset.from_json(data)
+    """What the service sees: the DICOM JSON model of the instance, without pixel data."""
+    header = Dataset({elem.tag: elem for elem in ds if elem.tag not in PIXEL_TAGS})
+    return Dataset.from_json(header.to_json_dict())
 
 
 def build_series(
@@ -83,37 +86,82 @@ def build_series(
     origin: Vector = (-80.0, -90.0, 10.0),
     order: str = "ascending",
     headers: bool = False,
+    tilt: float = 0.0,
+    volumes: Sequence[Mapping[str, Any]] = (),
 ) -> list[Dataset]:
     """`count` slices of `template` stepping `spacing` mm along the normal (row x column).
 
     `order`: ascending (InstanceNumber follows the normal), reversed, or shuffled (InstanceNumbers and
     list order random, seeded). `headers`: return header-only datasets (JSON round trip, no PixelData).
+    `tilt`: a gantry tilt (degrees, about the patient x axis): the orientation is tilted but the slices still
+    step along the untilted normal (the table axis), as a tilted CT acquisition is reconstructed.
+    `volumes`: several volumes at the same positions (echoes, phases, b-values), each given by the
+    attributes that single it out, e.g. [{"EchoNumbers": 1}, {"EchoNumbers": 2}].
+
+    Every slice shares one new FrameOfReferenceUID, and a template marked PatientIdentityRemoved without a
+    method gets one, so that series of templates lacking them (693_UNCR.dcm) are valid IODs.
     """
     row, column = orientation
-    normal = cross(row, column)
-    series_uid = generate_uid(prefix=UID_ROOT, entropy_srcs=[template, str(orientation), str(spacing)])
+    step = cross(row, column)
+    if tilt:
+        m = rotation(0, tilt)
+        row, column = rotate(m, row), rotate(m, column)
+    series_uid = generate_uid(
+        prefix=UID_ROOT, entropy_srcs=[template, str(orientation), str(spacing)] + ([str(tilt)] if tilt else [])
+    )
+    frame_uid = generate_uid(prefix=UID_ROOT, entropy_srcs=[series_uid, "frame"])
     slices = []
-    for k in range(count):
-        ds = read(template)
-        position = tuple(o + k * spacing * n for o, n in zip(origin, normal, strict=True))
-        ds.ImagePositionPatient = [round(v, 6) for v in position]
-        ds.ImageOrientationPatient = [round(v, 8) for v in (*row, *column)]
-        ds.SliceLocation = round(k * spacing, 6)
-        ds.SeriesInstanceUID = series_uid
-        ds.SOPInstanceUID = generate_uid(prefix=UID_ROOT, entropy_srcs=[series_uid, str(k)])
-        ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
-        slices.append(ds)
-    numbers = list(range(1, count + 1))
+    for v, attributes in enumerate(volumes or [{}]):
+        for k in range(count):
+            ds = read(template)
+            position = tuple(o + k * spacing * n for o, n in zip(origin, step, strict=True))
+            ds.ImagePositionPatient = [round(p, 6) for p in position]
+            ds.ImageOrientationPatient = [round(c, 8) for c in (*row, *column)]
+            ds.SliceLocation = round(k * spacing, 6)
+            ds.SeriesInstanceUID = series_uid
+            ds.FrameOfReferenceUID = frame_uid
+            ds.SOPInstanceUID = generate_uid(
+                prefix=UID_ROOT, entropy_srcs=[series_uid, str(k)] + ([str(v)] if volumes else [])
+            )
+            ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+            if ds.get("PatientIdentityRemoved") == "YES" and "DeidentificationMethod" not in ds:
+                ds.DeidentificationMethod = "test series builder"
+            if tilt and ds.Modality == "CT":
+                ds.GantryDetectorTilt = round(tilt, 4)
+            for keyword, value in attributes.items():
+                setattr(ds, keyword, value)
+            slices.append(ds)
+    total = len(slices)
+    numbers = list(range(1, total + 1))
     if order == "reversed":
         numbers.reverse()
     elif order == "shuffled":
-        random.Random(count).shuffle(numbers)
-        random.Random(count + 1).shuffle(slices)
+        random.Random(total).shuffle(numbers)
+        random.Random(total + 1).shuffle(slices)
     elif order != "ascending":
         raise ValueError(order)
     for ds, number in zip(slices, numbers, strict=True):
         ds.InstanceNumber = number
     return [header_only(ds) for ds in slices] if headers else slices
+
+
+def localizers(slices: Sequence[Dataset], count: int = 2) -> list[Dataset]:
+    """`count` scout images made from the first slice (coronal, then sagittal...), fresh SOPInstanceUIDs."""
+    out = []
+    for k in range(count):
+        scout = copy.deepcopy(slices[0])
+        scout.ImageType = ["ORIGINAL", "PRIMARY", "LOCALIZER"]
+        row, column = (CORONAL, SAGITTAL)[k % 2]
+        scout.ImageOrientationPatient = [*row, *column]
+        scout.ImagePositionPatient = [-250.0 + 7 * k, 0.0, 200.0]
+        scout.InstanceNumber = 900 + k
+        scout.SOPInstanceUID = generate_uid(
+            prefix=UID_ROOT, entropy_srcs=[str(slices[0].SOPInstanceUID), "scout", str(k)]
+        )
+        if getattr(scout, "file_meta", None) is not None:
+            scout.file_meta.MediaStorageSOPInstanceUID = scout.SOPInstanceUID
+        out.append(scout)
+    return out
 
 
 def renumber(slices: Sequence[Dataset]) -> list[Dataset]:

@@ -58,4 +58,14 @@ def test_body_part_names_are_matched_exactly_not_as_patterns() -> None:
 
 def test_empty_filters_match_everything() -> None:
     assert study_filter() == {}
-    assert quarantine_filter(stage="qc", reason=None) == {"stage": "qc"}
+    assert quarantine_filter(stage="qc", reason=None, include_superseded=True) == {"stage": "qc"}
+    assert quarantine_filter(stage="qc") == {"stage": "qc", "superseded_by_version": {"$exists": False}}
+
+
+def test_the_checked_study_is_rebuilt_from_its_document() -> None:
+    from services.index.store import qc_body_from_document
+
+    for event in examples()[3:5]:
+        body = StudyQCBody.model_validate(event.body.model_dump(include=set(StudyQCBody.model_fields)))
+        doc = study_document(body, event_id="e1", correlation_id="c1", digest="h")
+        assert qc_body_from_document(doc) == body

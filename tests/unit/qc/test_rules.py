@@ -25,11 +25,15 @@ def _write(tmp_path: Path, **changes: object) -> Path:
 
 def test_packaged_rules() -> None:
     rules = load_rules()
-    assert rules.version == "1.0"
+    assert rules.version == "1.1"
     assert {"CT", "MR", "PT", "NM"} <= rules.volumetric_modalities
     assert "US" not in rules.volumetric_modalities
     assert rules.gap_tolerance > 1 + rules.spacing_tolerance
     assert load_rules(RULES_PATH) == rules
+
+
+def test_pixel_checks_can_be_turned_off(tmp_path: Path) -> None:
+    assert load_rules(_write(tmp_path, pixel_samples_per_series=0)).pixel_samples_per_series == 0
 
 
 def test_modalities_are_normalised(tmp_path: Path) -> None:
@@ -48,6 +52,15 @@ def test_modalities_are_normalised(tmp_path: Path) -> None:
         ({"max_evidence_items": 0}, "max_evidence_items"),
         ({"volumetric_modalities": []}, "volumetric_modalities"),
         ({"gap_tolerance": 1.04}, "gap_tolerance must exceed 1 + spacing_tolerance"),
+        ({"pixel_samples_per_series": 2}, "pixel_samples_per_series: Value error, must be 0"),
+        ({"pixel_samples_per_series": -1}, "pixel_samples_per_series"),
+        ({"volume_keys": ["EchoNumbers", "EchoNumber"]}, "volume_keys: Value error, not DICOM keywords: EchoNumber"),
+        ({"secondary_capture_sop_classes": ["1.2.x"]}, "secondary_capture_sop_classes: Value error, not UIDs: 1.2.x"),
+        ({"ct_hu_range": [4000, -1200]}, "ct_hu_range must be [lowest, highest]"),
+        ({"ct_hu_range": [0]}, "ct_hu_range"),
+        ({"tilt_tolerance_deg": 0}, "tilt_tolerance_deg"),
+        ({"volume_min_fraction": 0}, "volume_min_fraction"),
+        ({"stack_alignment_tolerance_mm": None}, "stack_alignment_tolerance_mm: Field required"),
     ],
 )
 def test_bad_rules_name_the_key(tmp_path: Path, changes: dict[str, object], named: str) -> None:
