@@ -112,8 +112,8 @@ def make_series(
         ds.SliceThickness = spacing
         if calling_site_note:
             ds.ImageComments = calling_site_note
-        for keyword, value in (attributes or {}).items():
-            setattr(ds, keyword, value)
+        for keyword, attribute in (attributes or {}).items():
+            setattr(ds, keyword, attribute)
         block = ds.private_block(0x0099, PRIVATE_CREATOR, create=True)
         block.add_new(0x10, "LO", PRIVATE_VALUE)
         if previous_sop is not None:
