@@ -3,7 +3,7 @@ PYTHON := .venv/bin/python
 STACK  := $(PYTHON) -m radcurate.stack
 
 .DEFAULT_GOAL := help
-.PHONY: help install up down status demo test lint schemas test-unit test-contracts test-stack test-e2e test-fuzz k8s-check image bench-deid
+.PHONY: help install up down status demo test lint schemas test-unit test-contracts test-stack test-e2e test-fuzz k8s-check image bench-deid bench-harmonize bench-qc bench-large vocabulary
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -54,6 +54,19 @@ test-e2e: ## the whole pipeline on the real stack (its own servers, on free port
 # ---- benchmarks (figures printed, not timed tests)
 bench-deid: install ## de-identification against dicom-anonymizer, dicognito and pydicom-deid (own venv)
 	bench/setup_bench_env.sh && .venv-bench/bin/python bench/deid_bench.py
+
+bench-harmonize: install ## LOINC agreement on held-out MIDRC rows, real headers, geometry against dcm2niix
+	$(PYTHON) bench/harmonize_eval.py
+
+bench-qc: install ## recall per injected defect and false-FAIL rate of the QC checks
+	$(PYTHON) -m bench.qc_eval
+
+bench-large: install ## a 2,000-instance study through the whole stack: memory per worker, time per stage
+	$(PYTHON) bench/large_study.py
+
+vocabulary: ## regenerate the harmonize vocabulary tables from their sources
+	$(PYTHON) -m services.harmonize.vocabulary.generate_cid4031
+	$(PYTHON) -m services.harmonize.vocabulary.generate_procedures
 
 # ---- deployment
 k8s-check: ## render deploy/k8s overlays, validate schemas, checkov (manifests + Dockerfile), tests/deploy (tools in .venv-k8s)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 
-COMMANDS = ("deid", "harmonize", "review")
+COMMANDS = ("deid", "harmonize", "review", "qc")
 
 
 def register_all(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -124,3 +124,25 @@ def test_an_unregistered_sender_is_quarantined_at_ingest(pipeline: Pipeline, tmp
                  if r["edge_study_id"] == edge_id], 60, "unknown_site quarantine")
     assert "ROGUE_PACS" in records[0]["detail"]
     assert pipeline.study(sample.study_uid) is None
+
+
+def test_a_late_instance_reopens_the_study_as_a_new_version(pipeline: Pipeline, tmp_path: Path) -> None:
+    full = make_series(tmp_path / "late_full", slices=12, spacing=2.0)
+    first = tmp_path / "late_first"
+    first.mkdir()
+    for path in full.files[:10]:
+        (first / path.name).write_bytes(path.read_bytes())
+    pipeline.push(first)
+    study = indexed(pipeline, full.study_uid)
+    assert (study["document_version"], study["instance_count"]) == (1, 10)
+
+    late = tmp_path / "late_rest"
+    late.mkdir()
+    for path in full.files[10:]:
+        (late / path.name).write_bytes(path.read_bytes())
+    pipeline.push(late)  # after the study was judged stable
+    reopened = wait_for(lambda: (s := pipeline.study(full.study_uid)) and s["document_version"] == 2 and s,
+                        120, "the study re-indexed with its late instances")
+    assert reopened["instance_count"] == 12
+    assert reopened["series"][0]["geometry"]["slice_count"] == 12
+    assert [h["version"] for h in reopened["history"]] == [1, 2]

@@ -120,3 +120,33 @@ def test_statistics_tell_each_site_what_failed(pipeline: Pipeline, tmp_path: Pat
     assert all(r["site_id"] == "site-demo-a" for r in rows)
     assert sum(r["failure_reasons"].get("missing_slice", 0) for r in rows) >= 1
     assert sum(r["verdicts"].get("FAIL", 0) for r in rows) >= 1
+
+
+def test_the_same_event_delivered_twice_gives_one_document_and_one_curated_event(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    from kafka import KafkaProducer
+
+    from contracts.topics import STUDY_QC
+
+    sample = make_series(tmp_path / "twice_delivered", slices=6)
+    pipeline.push(sample.directory)
+    study = indexed(pipeline, sample.study_uid)
+    wait_for(lambda: curated_events(pipeline, study["study_uid"]), 30, "the curated event")
+
+    consumer = KafkaConsumer(STUDY_QC.name, bootstrap_servers=pipeline.env["KAFKA_BOOTSTRAP"],
+                             auto_offset_reset="earliest", group_id=None, consumer_timeout_ms=3000)
+    [record] = [r for r in consumer if json.loads(r.value)["body"]["study"]["study_uid"] == study["study_uid"]]
+    consumer.close()
+    before = pipeline.progress(sample.study_uid)
+    assert before is not None
+    producer = KafkaProducer(bootstrap_servers=pipeline.env["KAFKA_BOOTSTRAP"])
+    producer.send(STUDY_QC.name, key=record.key, value=record.value, headers=record.headers).get(timeout=30)
+    producer.close()
+
+    wait_for(lambda: (p := pipeline.progress(sample.study_uid)) and p["stages"]["indexed"]["at"]
+             > before["stages"]["indexed"]["at"], 60, "the duplicate processed")
+    again = pipeline.study(sample.study_uid)
+    assert again is not None
+    assert again["document_version"] == study["document_version"]
+    assert len(curated_events(pipeline, study["study_uid"])) == 1
