@@ -124,11 +124,23 @@ class DeidentifiedSeries(Model):
     body_part_examined: str | None = None
 
 
+class PixelTextFlag(Model):
+    """An instance whose pixels the optional OCR check found text in (counts only, never the text)."""
+
+    sop_instance_uid: PseudoUID = Field(pattern=UID_PATTERN)
+    words: int = Field(ge=0)
+    mean_confidence: float | None = Field(default=None, ge=0, le=100)
+
+
 class StudyDeidentifiedBody(Model):
     study: StudyRef
     series: list[DeidentifiedSeries]
     skipped_instances: list[SkippedInstance] = Field(default_factory=list)
     provenance: list[StageRun]
+    pixel_text: list[PixelTextFlag] = Field(
+        default_factory=list, exclude_if=absent,
+        description="Instances flagged by the pixel OCR check in `flag` mode (since 1.1).",
+    )
 
 
 # ---------------------------------------------------------------- harmonize
@@ -429,7 +441,7 @@ class StudyStable(EventBase):
 
 class StudyDeidentified(EventBase):
     EVENT_TYPE: ClassVar[str] = "study.deidentified"
-    SCHEMA_VERSION: ClassVar[str] = "1.0"
+    SCHEMA_VERSION: ClassVar[str] = "1.1"
     event_type: Literal["study.deidentified"] = "study.deidentified"
     body: StudyDeidentifiedBody
 
@@ -457,7 +469,7 @@ class StudyCurated(EventBase):
 
 class StudyReharmonizeRequested(EventBase):
     EVENT_TYPE: ClassVar[str] = "study.reharmonize_requested"
-    SCHEMA_VERSION: ClassVar[str] = "1.0"
+    SCHEMA_VERSION: ClassVar[str] = "1.1"
     event_type: Literal["study.reharmonize_requested"] = "study.reharmonize_requested"
     body: StudyReharmonizeBody
 

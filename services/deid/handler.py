@@ -24,6 +24,7 @@ import pydicom
 from contracts import (
     DataRejected,
     DeidentifiedSeries,
+    PixelTextFlag,
     QuarantineKind,
     SkippedInstance,
     StageRun,
@@ -65,7 +66,7 @@ class _Progress:
     research_study_ids: Counter[str] = field(default_factory=Counter)
     stored: int = 0
     skipped: list[SkippedInstance] = field(default_factory=list)
-    text_in_pixels: int = 0  # instances the OCR check flagged
+    pixel_text: list[PixelTextFlag] = field(default_factory=list)  # instances the OCR check flagged
     mappings: dict[str, StudyMapping] = field(default_factory=dict)  # by study pseudonym
     main_tags: dict[str, dict[str, str]] = field(default_factory=dict)  # by research series id
 
@@ -138,10 +139,10 @@ class StudyDeidentifier:
                 await self._deidentify_instance(event, instance_id, progress)
 
         await asyncio.gather(*(one(i) for s in event.body.series for i in s.instance_ids))
-        if progress.text_in_pixels:
+        if progress.pixel_text:
             log.warning(
                 "pixel OCR found text",
-                extra={"correlation_id": str(event.correlation_id), "instances": progress.text_in_pixels},
+                extra={"correlation_id": str(event.correlation_id), "instances": len(progress.pixel_text)},
             )
         if self.vault is not None:
             for mapping in progress.mappings.values():
@@ -197,8 +198,9 @@ class StudyDeidentifier:
     def _note(self, event: StudyStable, report: DeidReport, originals: OriginalIdentifiers | None,
               progress: _Progress) -> None:
         """Count OCR flags; add the instance to its study's vault mapping."""
-        if report.ocr is not None and report.ocr.status is OcrStatus.TEXT_FOUND:
-            progress.text_in_pixels += 1
+        if report.ocr is not None and report.ocr.status is OcrStatus.TEXT_FOUND and report.sop_instance_uid:
+            progress.pixel_text.append(PixelTextFlag(sop_instance_uid=report.sop_instance_uid, words=report.ocr.words,
+                                                     mean_confidence=report.ocr.mean_confidence))
         if originals is None or not report.study_instance_uid or not report.patient_pseudonym:
             return
         mapping = StudyMapping.from_instance(
@@ -290,6 +292,7 @@ class StudyDeidentifier:
             ),
             series=series,
             skipped_instances=progress.skipped,
+            pixel_text=sorted(progress.pixel_text, key=lambda flag: flag.sop_instance_uid),
             provenance=[StageRun(
                 stage="deid", service_version=__version__, rules=self.rules, finished_at=dt.datetime.now(dt.UTC))],
         )

@@ -278,3 +278,30 @@ def test_lookup_command(servers: Servers, database: str, tmp_path: Path, monkeyp
     assert [a["outcome"] for a in audit] == ["found", "not_found"]
     assert audit[0]["actor"].startswith(getpass.getuser() + "@")
     assert audit[0]["reason"] == "patient asked for their data"
+
+
+def test_pixel_ocr_flags_reach_the_deidentified_event(servers: Servers, tmp_path: Path) -> None:
+    """In `flag` mode an instance with text in its pixels goes through, and the event names it (counts only)."""
+    import deid_data
+
+    from services.deid.ocr import OcrMode
+
+    ultrasound = Path(deid_data.__file__).parent / "data" / "ultrasounds" / "GREYSCALE_IMAGE.dcm"
+    answer = servers.edge.post("/instances", content=ultrasound.read_bytes()).raise_for_status().json()
+    body = StudyStableBody(
+        edge_study_id=answer["ParentStudy"], change_seq=1, site_id="site-demo-a", sender=Sender(origin="RestApi"),
+        series=[SeriesInventory(edge_series_id=answer["ParentSeries"], modality="US", instance_ids=[answer["ID"]])],
+        instance_count=1,
+    )
+    event = StudyStable.create(body, correlation_id=uuid.uuid4(), producer=Producer(service="test", version="0"))
+    profile = builtin_profile("research").model_copy(update={"allow_burned_in": True, "ocr": OcrMode.FLAG})
+    stage = handler(servers, None)
+    stage.engine = Deidentifier(profile, Pseudonymizer(PROJECT_KEY, "k1"))
+
+    [out] = asyncio.run(stage.handle(event))
+    flags = out.event.body.pixel_text
+    assert len(flags) == 1
+    assert flags[0].words >= 2
+    assert flags[0].sop_instance_uid.startswith("2.25.")
+    assert set(json.loads(out.event.body.model_dump_json())["pixel_text"][0]) == {
+        "sop_instance_uid", "words", "mean_confidence"}
