@@ -404,6 +404,8 @@ def _attribute(reading: Reading, name: str) -> Any:
         return reading.modalities
     if name == "contrast":
         return reading.contrast_value
+    if name == "projections":
+        return reading.views.projections
     return getattr(reading, name)
 
 
@@ -791,6 +793,11 @@ class ProcedureMapper:
                                                                  else reading.assumed):
             source = reading.implied if how == "implied" else reading.assumed
             views = Views(views.low, views.high, frozenset(source["projections"]))
+        elif not how and reading.views.low is None and reading.views.projections and (
+                "views" in reading.implied or "views" in reading.assumed):  # said projections, a default count
+            how = "implied" if "views" in reading.implied else "assumed"
+            count = Views.parse((reading.implied if how == "implied" else reading.assumed)["views"])
+            views = Views(count.low, count.high, reading.views.projections)
         elif not how and not reading.views.said:
             source = reading.implied if "projections" in reading.implied else reading.assumed
             if "projections" in source:
