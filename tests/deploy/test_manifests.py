@@ -374,6 +374,19 @@ def test_site_registries() -> None:
             load_sites(K8S / "overlays" / overlay / "sites.yaml")
 
 
+def test_reviewed_rules_files() -> None:
+    bundled = ROOT / "services" / "harmonize" / "vocabulary" / "reviewed_rules.yaml"
+    assert (K8S / "overlays" / "dev" / "reviewed_rules.yaml").read_text() == bundled.read_text()
+    for overlay in OVERLAYS:
+        rules = yaml.safe_load((K8S / "overlays" / overlay / "reviewed_rules.yaml").read_text())
+        assert set(rules) == {"version", "rules"} and isinstance(rules["rules"], list)
+    if importlib.util.find_spec("services.harmonize.review") is not None and importlib.util.find_spec("pydantic"):
+        from services.harmonize.review import load_rules
+
+        for overlay in OVERLAYS:
+            load_rules(K8S / "overlays" / overlay / "reviewed_rules.yaml")
+
+
 # ---- network paths -----------------------------------------------------------------------------------------
 
 def test_default_deny_and_dns(overlay: Rendered) -> None:

@@ -84,13 +84,14 @@ def test_each_deployment_environment_loads(overlay: Rendered, monkeypatch: pytes
             continue
         assert settings.web_port == port_of(container, "health")
         assert settings.faust_options()["broker"] == [f"kafka://{env['KAFKA_BOOTSTRAP']}"]
-        if stage == "ingest":
+        mounted_file = {"ingest": "sites_file", "harmonize": "reviewed_rules_file"}.get(stage)
+        if mounted_file:  # the file the setting names is in the ConfigMap mounted at its directory
             mounts = {m["mountPath"]: m["name"] for m in container["volumeMounts"]}
-            path = PurePosixPath(str(settings.sites_file))
+            path = PurePosixPath(str(getattr(settings, mounted_file)))
             volume_name = mounts[str(path.parent)]
             (volume,) = [v for v in deployment["spec"]["template"]["spec"]["volumes"] if v["name"] == volume_name]
-            (sites,) = [c for c in overlay.of_kind("ConfigMap") if c["metadata"]["name"] == volume["configMap"]["name"]]
-            assert path.name in sites["data"]
+            (data,) = [c for c in overlay.of_kind("ConfigMap") if c["metadata"]["name"] == volume["configMap"]["name"]]
+            assert path.name in data["data"]
     shared = set(overlay.configmap("radcurate-config")["data"])
     unread = {name for name in shared - read_by_any - LIBRARY_VARIABLES if not name.startswith("OTEL_")}
     assert not unread, f"{overlay.overlay}: radcurate-config sets {sorted(unread)}, which no service reads"
