@@ -11,9 +11,9 @@ series geometry against dcm2niix.
 2. Real headers (tests/unit/harmonize/data/real_headers.csv, labelled by hand): procedure, body part, series
    type; `none` rows must not be emitted.
 3. The multilingual probe descriptions (written with the vocabulary: a regression set, not held out).
-4. Geometry: real multi-slice series of pydicom's test files, and series built from real single files of
-   pydicom-data / deid-data at four orientations, converted by dcm2niix: same size, spacing within 0.01 mm,
-   same direction cosines (1e-4).
+4. Geometry: real multi-slice series of pydicom's test files, series built from real single files of
+   pydicom-data / deid-data at four orientations, and enhanced multi-frame instances converted from such
+   series by highdicom, converted by dcm2niix: same size, spacing within 0.01 mm, same direction cosines (1e-4).
 """
 
 from __future__ import annotations
@@ -209,6 +209,18 @@ def geometry_cases() -> list[tuple[str, list[Any]]]:
             cases.append((f"built {template} {name}",
                           build_series(template, count=10, spacing=spacings[name], orientation=orientation,
                                        order=orders[name])))
+    # enhanced multi-frame: one instance per series, made by highdicom's legacy converter from built series
+    from highdicom.legacy import LegacyConvertedEnhancedCTImage, LegacyConvertedEnhancedMRImage
+    from pydicom.uid import generate_uid
+
+    for template, converter in (("CT_small.dcm", LegacyConvertedEnhancedCTImage),
+                                ("MR_small.dcm", LegacyConvertedEnhancedMRImage)):
+        for name, orientation in ORIENTATIONS.items():
+            slices = build_series(template, count=10, spacing=spacings[name], orientation=orientation,
+                                  order=orders[name])
+            enhanced = converter(slices, series_instance_uid=generate_uid(), series_number=1,
+                                 sop_instance_uid=generate_uid(), instance_number=1)
+            cases.append((f"enhanced multi-frame {template} {name}", [enhanced]))
     return cases
 
 
@@ -216,8 +228,11 @@ def _gap(slices: list[Any], spacing: float | None) -> bool:
     """A slice position missing (a step over 1.5 x the median): QC fails the series, dcm2niix splits it."""
     import numpy as np
 
+    from services.harmonize.geometry import frames_as_slices
+
     if not spacing:
         return False
+    slices = frames_as_slices(slices)
     iop = np.array([float(v) for v in slices[0].ImageOrientationPatient])
     normal = np.cross(iop[:3], iop[3:])
     d = sorted(float(np.dot(normal, [float(v) for v in ds.ImagePositionPatient])) for ds in slices)

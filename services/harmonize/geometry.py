@@ -40,7 +40,7 @@ class Reason(StrEnum):
 
     NO_INSTANCES = "no_instances"
     NOT_AN_IMAGE = "not_an_image"  # no Rows/Columns: SR, KO, PR, ...
-    MULTI_FRAME = "multi_frame"  # enhanced multi-frame: per-frame geometry not read yet
+    MULTI_FRAME = "multi_frame"  # multi-frame without per-frame functional groups (cine, NM, RT dose...)
     NO_IMAGE_POSITION = "no_image_position"  # US, SC, CR/DX, ...
     NO_IMAGE_ORIENTATION = "no_image_orientation"
     NO_PIXEL_SPACING = "no_pixel_spacing"
@@ -123,17 +123,66 @@ def orientation_code(row: Vector, column: Vector, normal: Vector) -> str:
     return str(orient.GetOrientationFromDirectionCosines(matrix))
 
 
-def series_geometry(datasets: Sequence[Dataset], *, plane_tolerance_deg: float = PLANE_TOLERANCE_DEG) -> SeriesGeometry:
-    """Describe a single-frame image series as one volume; raise GeometryUnavailable when it is not one.
+#: Functional group macros (PS3.3 C.7.6.16) -> the single-frame attributes they carry.
+_FRAME_GROUPS = {
+    "PlanePositionSequence": ("ImagePositionPatient",),
+    "PlaneOrientationSequence": ("ImageOrientationPatient",),
+    "PixelMeasuresSequence": ("PixelSpacing", "SliceThickness"),
+}
 
-    `slice_count` counts distinct slice positions (repeats at one position, e.g. echoes, count once).
-    A single slice has `slice_spacing` None and a through-plane extent of SliceThickness (or 0).
+
+def _group_item(item: Dataset | None, keyword: str) -> Dataset | None:
+    try:
+        group = item.get(keyword) if item is not None else None
+    except (ValueError, TypeError):
+        return None
+    return group[0] if group else None
+
+
+def frames_as_slices(datasets: Sequence[Dataset]) -> list[Dataset]:
+    """The series as single-frame slice headers: each frame of an enhanced multi-frame instance becomes one,
+    with its position, orientation and pixel measures from the per-frame functional group, else the shared
+    one (PS3.3 C.7.6.16); single-frame instances pass unchanged."""
+    slices: list[Dataset] = []
+    for ds in datasets:
+        frames = _int(ds, "NumberOfFrames") or 1
+        if frames <= 1:
+            slices.append(ds)
+            continue
+        try:
+            per_frame = ds.get("PerFrameFunctionalGroupsSequence")
+        except (ValueError, TypeError) as exc:
+            raise GeometryUnavailable(Reason.MALFORMED_ATTRIBUTE, "PerFrameFunctionalGroupsSequence") from exc
+        if not per_frame:
+            raise GeometryUnavailable(Reason.MULTI_FRAME, "NumberOfFrames > 1 without per-frame functional groups")
+        if len(per_frame) != frames:
+            raise GeometryUnavailable(Reason.MALFORMED_ATTRIBUTE,
+                                      f"{len(per_frame)} per-frame functional groups for {frames} frames")
+        shared = _group_item(ds, "SharedFunctionalGroupsSequence")
+        for item in per_frame:
+            frame = Dataset()
+            for keyword in ("Rows", "Columns"):
+                if keyword in ds:
+                    frame[keyword] = ds[keyword]
+            for group, keywords in _FRAME_GROUPS.items():
+                macro = _group_item(item, group) or _group_item(shared, group)
+                for keyword in keywords:
+                    if macro is not None and keyword in macro:
+                        frame[keyword] = macro[keyword]
+            slices.append(frame)
+    return slices
+
+
+def series_geometry(datasets: Sequence[Dataset], *, plane_tolerance_deg: float = PLANE_TOLERANCE_DEG) -> SeriesGeometry:
+    """Describe an image series as one volume; raise GeometryUnavailable when it is not one.
+
+    Enhanced multi-frame instances are read frame by frame (frames_as_slices). `slice_count` counts
+    distinct slice positions (repeats at one position, e.g. echoes, count once). A single slice has
+    `slice_spacing` None and a through-plane extent of SliceThickness (or 0).
     """
     if not datasets:
         raise GeometryUnavailable(Reason.NO_INSTANCES)
-    for ds in datasets:
-        if (_int(ds, "NumberOfFrames") or 1) > 1:
-            raise GeometryUnavailable(Reason.MULTI_FRAME, "NumberOfFrames > 1")
+    datasets = frames_as_slices(datasets)
 
     sizes = {(_int(ds, "Rows"), _int(ds, "Columns")) for ds in datasets}
     if any(r is None or c is None for r, c in sizes):

@@ -14,10 +14,21 @@ from contracts import TransientError
 TRANSIENT_STATUS = {502, 503, 504}
 
 
+def _inline(item: dict[str, Any]) -> dict[str, Any]:
+    """A DICOM JSON object without its bulk data references, inside sequence items too."""
+    kept: dict[str, Any] = {}
+    for tag, element in item.items():
+        if "BulkDataURI" in element:
+            continue
+        if element.get("vr") == "SQ" and element.get("Value"):
+            element = {**element, "Value": [_inline(child) for child in element["Value"]]}
+        kept[tag] = element
+    return kept
+
+
 def dataset_from_dicom_json(item: dict[str, Any]) -> Dataset:
     """A header-only pydicom Dataset from one DICOM JSON object (bulk data references dropped)."""
-    inline = {tag: element for tag, element in item.items() if "BulkDataURI" not in element}
-    return Dataset.from_json(inline)
+    return Dataset.from_json(_inline(item))
 
 
 #: Attributes kept for every instance (geometry and identity); other attributes are read from the first
@@ -26,6 +37,7 @@ PER_INSTANCE = frozenset({
     "00080008", "00080016", "00080018", "00080060", "0020000D", "0020000E", "00200012", "00200013",
     "00200032", "00200037", "00200052", "00200100", "00201041", "00280008", "00280010", "00280011",
     "00280030", "00180050", "00180086", "00181120", "00189087",
+    "52009229", "52009230",  # shared and per-frame functional groups: geometry of enhanced multi-frame frames
 })
 FULL_INSTANCES = 3
 FETCH_THREADS = 4

@@ -31,8 +31,9 @@ from services.qc.geometry import (
     cross,
     dot,
     fit_stack,
+    frame_headers,
     instance_number,
-    integer,
+    is_multi_frame,
     lenient_number,
     position_clusters,
     present,
@@ -69,7 +70,7 @@ class SeriesKind(StrEnum):
     PROJECTION = "derived_projection"  # MIP, renderings, curved / radial reformats: not a volume
     LOCALIZER = "localizer"  # scouts: not a volume
     SECONDARY_CAPTURE = "secondary_capture"
-    MULTI_FRAME = "multi_frame"  # enhanced multi-frame: per-frame functional groups not checked yet
+    MULTI_FRAME = "multi_frame"  # multi-frame without per-frame functional groups (cine, NM, RT dose...)
     NON_VOLUMETRIC = "non_volumetric"  # a modality that is not cross-sectional
     SINGLE_INSTANCE = "single_instance"
 
@@ -146,8 +147,14 @@ def classify(datasets: Sequence[Dataset], rules: QCRules) -> tuple[SeriesKind, l
         return SeriesKind.NON_VOLUMETRIC, []
     if any(text(ds, "SOPClassUID") in rules.secondary_capture_sop_classes for ds in datasets):
         return SeriesKind.SECONDARY_CAPTURE, []
-    if any((integer(ds, "NumberOfFrames") or 1) > 1 for ds in datasets):
-        return SeriesKind.MULTI_FRAME, []
+    if any(is_multi_frame(ds) for ds in datasets):  # enhanced multi-frame: judged frame by frame
+        frames: list[Dataset] = []
+        for ds in datasets:
+            headers = frame_headers(ds) if is_multi_frame(ds) else [ds]
+            if headers is None:
+                return SeriesKind.MULTI_FRAME, []
+            frames += headers
+        datasets = frames
     volume = [ds for ds in datasets if not _is_localizer(ds)]
     if not volume:
         return SeriesKind.LOCALIZER, []
@@ -627,7 +634,9 @@ def check_series(
             problem=exc.problem,
         )
         kind, volume = None, []
-    _required_attributes(datasets, iod or default_iod_table(), result, GEOMETRY_KEYWORDS if volume else frozenset())
+    per_frame = any(is_multi_frame(ds) for ds in datasets) if volume else False  # geometry in functional groups
+    _required_attributes(datasets, iod or default_iod_table(), result,
+                         GEOMETRY_KEYWORDS if volume and not per_frame else frozenset())
     if samples is not None:
         result.ran(PIXEL_DATA)
         result.findings.extend(check_pixels(samples, rules))

@@ -287,3 +287,72 @@ def fit_stack(
         significant=drift > 4 * scatter / math.sqrt(sdd),
         drift_mm=drift * extent,
     )
+
+
+# ---------------------------------------------------------------- enhanced multi-frame
+
+#: Where a frame of an enhanced multi-frame instance keeps what a single-frame image has at its top level:
+#: functional group macro (PS3.3 C.7.6.16, per-frame first, then shared) -> (attribute in it, single-frame
+#: keyword it stands for). Position, orientation and measures place the frame; the others tell apart the
+#: volumes that share positions (echoes, phases, b-values) and feed the profile facts.
+FRAME_ATTRIBUTES: dict[str, tuple[tuple[str, str], ...]] = {
+    "PlanePositionSequence": (("ImagePositionPatient", "ImagePositionPatient"),),
+    "PlaneOrientationSequence": (("ImageOrientationPatient", "ImageOrientationPatient"),),
+    "PixelMeasuresSequence": (("PixelSpacing", "PixelSpacing"), ("SliceThickness", "SliceThickness")),
+    "FrameContentSequence": (("TemporalPositionIndex", "TemporalPositionIdentifier"),),
+    "MREchoSequence": (("EffectiveEchoTime", "EchoTime"),),
+    "MRDiffusionSequence": (("DiffusionBValue", "DiffusionBValue"),),
+    "CardiacSynchronizationSequence": (("NominalCardiacTriggerDelayTime", "TriggerTime"),),
+    "CTImageFrameTypeSequence": (("FrameType", "ImageType"),),
+    "MRImageFrameTypeSequence": (("FrameType", "ImageType"),),
+    "CTReconstructionSequence": (("ConvolutionKernel", "ConvolutionKernel"),),
+}
+#: Instance-level attributes every frame keeps.
+INSTANCE_ATTRIBUTES = ("Modality", "SOPClassUID", "SOPInstanceUID", "FrameOfReferenceUID", "Rows", "Columns",
+                       "ImageType", "ConvolutionKernel", "BodyPartExamined", "SeriesDescription",
+                       "ContrastBolusAgent", "Manufacturer")
+
+
+def is_multi_frame(ds: Dataset) -> bool:
+    """NumberOfFrames above 1; raises Malformed when it cannot be read."""
+    return (integer(ds, "NumberOfFrames") or 1) > 1
+
+
+def _macro(item: Dataset | None, keyword: str) -> Dataset | None:
+    group = get(item, keyword) if item is not None else None
+    return group[0] if group else None
+
+
+def frame_headers(ds: Dataset) -> list[Dataset] | None:
+    """One single-frame-like header per frame of an enhanced multi-frame instance (InstanceNumber: the source
+    image's for a legacy converted instance, else the frame number), or None when the instance has no
+    per-frame functional groups (cine, NM, RT dose...). Raises Malformed when the groups do not match
+    NumberOfFrames."""
+    frames = integer(ds, "NumberOfFrames") or 1
+    per_frame = get(ds, "PerFrameFunctionalGroupsSequence")
+    if not per_frame:
+        return None
+    if len(per_frame) != frames:
+        raise Malformed("PerFrameFunctionalGroupsSequence", f"{len(per_frame)} items for {frames} frames")
+    shared = _macro(ds, "SharedFunctionalGroupsSequence")
+    headers = []
+    for number, item in enumerate(per_frame, start=1):
+        frame = Dataset()
+        for keyword in INSTANCE_ATTRIBUTES:
+            if keyword in ds:
+                frame[keyword] = ds[keyword]
+        # a legacy converted instance (PS3.3 C.7.6.16.2.25) keeps the source images' other attributes as they were
+        for unassigned in (_macro(shared, "UnassignedSharedConvertedAttributesSequence"),
+                           _macro(item, "UnassignedPerFrameConvertedAttributesSequence")):
+            for element in unassigned or ():
+                frame[element.tag] = element
+        for group, attributes in FRAME_ATTRIBUTES.items():
+            macro = _macro(item, group) or _macro(shared, group)
+            for source, target in attributes:
+                value = get(macro, source) if macro is not None else None
+                if value is not None and value != "":
+                    setattr(frame, target, value)
+        if "InstanceNumber" not in frame:
+            frame.InstanceNumber = number
+        headers.append(frame)
+    return headers

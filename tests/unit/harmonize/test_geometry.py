@@ -221,8 +221,9 @@ def test_matches_dcm2niix(template: str, orientation: tuple[Any, Any], spacing: 
         ("RG1_UNCR.dcm", Reason.NO_IMAGE_POSITION),
         ("SC_rgb.dcm", Reason.NO_IMAGE_POSITION),
         ("reportsi.dcm", Reason.NOT_AN_IMAGE),
-        ("emri_small.dcm", Reason.MULTI_FRAME),
-        ("liver.dcm", Reason.MULTI_FRAME),
+        ("emri_small.dcm", Reason.MULTI_FRAME),  # enhanced MR whose functional groups the test file dropped
+        ("examples_ybr_color.dcm", Reason.MULTI_FRAME),  # US cine
+        ("rtdose.dcm", Reason.MULTI_FRAME),  # frames placed by GridFrameOffsetVector, no functional groups
     ],
 )
 def test_real_files_without_volume_geometry(name: str, code: Reason) -> None:
@@ -283,3 +284,76 @@ def test_mixed_orientation_and_dimensions() -> None:
     with pytest.raises(GeometryUnavailable) as caught:
         series_geometry(slices)
     assert caught.value.code is Reason.MIXED_DIMENSIONS
+
+
+# ---------------------------------------------------------------- enhanced multi-frame
+
+
+def _enhanced(slices: list[pydicom.Dataset]) -> pydicom.Dataset:
+    """One enhanced multi-frame instance made from a single-frame series by highdicom's legacy converter."""
+    from highdicom.legacy import LegacyConvertedEnhancedCTImage, LegacyConvertedEnhancedMRImage
+    from pydicom.uid import generate_uid
+
+    converter = LegacyConvertedEnhancedCTImage if slices[0].Modality == "CT" else LegacyConvertedEnhancedMRImage
+    return converter(slices, series_instance_uid=generate_uid(), series_number=1,
+                     sop_instance_uid=generate_uid(), instance_number=1)
+
+
+@pytest.mark.parametrize("name", ["axial", "coronal", "sagittal", "oblique"])
+@pytest.mark.parametrize("template", ["CT_small.dcm", "MR_small.dcm"])
+def test_enhanced_multiframe_reads_like_its_single_frame_series(template: str, name: str) -> None:
+    slices = build_series(template, count=12, spacing=2.2, orientation=ORIENTATIONS[name], order="shuffled")
+    enhanced = _enhanced(slices)
+    assert int(enhanced.NumberOfFrames) == 12 and "PerFrameFunctionalGroupsSequence" in enhanced
+    assert series_geometry([enhanced]) == series_geometry(slices)
+
+
+def test_enhanced_multiframe_from_dicomweb_metadata() -> None:
+    """The headers harmonize fetches: DICOM JSON without bulk data, reduced to PER_INSTANCE past the first."""
+    from services.harmonize.orthanc import PER_INSTANCE, dataset_from_dicom_json
+
+    slices = build_series("CT_small.dcm", count=8, spacing=1.25, orientation=OBLIQUE)
+    enhanced = _enhanced(slices)
+    item = enhanced.to_json_dict(bulk_data_threshold=1024, bulk_data_element_handler=lambda _: "http://x/bulk")
+    reduced = dataset_from_dicom_json({tag: element for tag, element in item.items() if tag in PER_INSTANCE})
+    assert "PixelData" not in reduced
+    assert series_geometry([reduced]) == series_geometry(slices)
+
+
+def test_enhanced_multiframe_per_frame_groups_must_match_the_frames() -> None:
+    enhanced = _enhanced(build_series("CT_small.dcm", count=4, spacing=2.0))
+    del enhanced.PerFrameFunctionalGroupsSequence[-1]
+    with pytest.raises(GeometryUnavailable) as caught:
+        series_geometry([enhanced])
+    assert caught.value.code is Reason.MALFORMED_ATTRIBUTE
+
+
+def test_segmentation_frames_are_placed_by_their_functional_groups() -> None:
+    g = series_geometry([read("liver.dcm")])  # real DICOM-SEG: shared orientation and measures, per-frame positions
+    assert (g.rows, g.columns, g.slice_count, g.orientation, g.plane) == (512, 512, 3, "LPS", "AXIAL")
+    assert g.slice_spacing == pytest.approx(1.0) and g.pixel_spacing == pytest.approx((0.810547, 0.810547))
+
+
+@pytest.mark.skipif(shutil.which("dcm2niix") is None, reason="dcm2niix not installed")
+@pytest.mark.parametrize(("template", "name"), [("CT_small.dcm", "axial"), ("MR_small.dcm", "coronal"),
+                                                ("CT_small.dcm", "oblique")])
+def test_enhanced_multiframe_matches_dcm2niix(template: str, name: str, tmp_path: Path) -> None:
+    slices = build_series(template, count=14, spacing=1.9, orientation=ORIENTATIONS[name], order="shuffled")
+    enhanced = _enhanced(slices)
+    (tmp_path / "dicom").mkdir()
+    enhanced.save_as(tmp_path / "dicom" / "enhanced.dcm")
+    out = tmp_path / "nifti"
+    out.mkdir()
+    run = subprocess.run(["dcm2niix", "-b", "y", "-z", "n", "-f", "series", "-o", str(out), str(tmp_path / "dicom")],
+                         capture_output=True, text=True, check=False, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+    (nifti,) = out.glob("*.nii")
+    sidecar = json.loads(next(out.glob("*.json")).read_text())
+    image = sitk.ReadImage(str(nifti))
+    g = series_geometry([pydicom.dcmread(tmp_path / "dicom" / "enhanced.dcm")])
+    theirs = sorted(zip(image.GetSize(), image.GetSpacing(), strict=True))
+    ours = sorted([(g.columns, g.pixel_spacing[1]), (g.rows, g.pixel_spacing[0]), (g.slice_count, g.slice_spacing)])
+    assert [size for size, _ in theirs] == [size for size, _ in ours]
+    for (_, their_spacing), (_, our_spacing) in zip(theirs, ours, strict=True):
+        assert our_spacing == pytest.approx(their_spacing, abs=0.01)
+    assert sidecar["ImageOrientationPatientDICOM"] == pytest.approx(g.direction[:6], abs=1e-4)
