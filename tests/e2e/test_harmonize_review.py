@@ -13,16 +13,13 @@ import yaml
 from radcurate.cli import main as cli
 from radcurate.samples import make_series
 from tests.e2e.conftest import Pipeline, wait_for
+from tests.e2e.test_pipeline import indexed
 
 pytestmark = pytest.mark.stack
 
 CT_CHEST_WO = "29252-4"  # CT Chest WO contrast
 CT_CHEST = "24627-2"  # CT Chest
 UNCLEAR = "RESEARCH PROTOCOL 7"  # says nothing of the anatomy: only Body Part Examined does
-
-
-def indexed(pipeline: Pipeline, study_uid: str, timeout: float = 120) -> dict[str, Any]:
-    return wait_for(lambda: pipeline.study(study_uid), timeout, f"study {study_uid} in the index")
 
 
 def review_item(pipeline: Pipeline, review_id: str) -> dict[str, Any] | None:

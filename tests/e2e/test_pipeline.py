@@ -16,7 +16,12 @@ pytestmark = pytest.mark.stack
 
 
 def indexed(pipeline: Pipeline, study_uid: str, timeout: float = 120) -> dict[str, Any]:
-    return wait_for(lambda: pipeline.study(study_uid), timeout, f"study {study_uid} in the index")
+    """The study's document once indexing finished: upserted, then its review started (a second write)."""
+    def done() -> dict[str, Any] | None:
+        study = pipeline.study(study_uid)
+        return study if study is not None and study.get("review_state") else None
+
+    return wait_for(done, timeout, f"study {study_uid} in the index with its review started")
 
 
 def research_files(pipeline: Pipeline, research_study_id: str) -> list[bytes]:
