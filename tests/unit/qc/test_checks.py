@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pydicom
 import pytest
@@ -56,18 +56,7 @@ VOLUMETRIC_CHECKS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _strict_pydicom() -> Iterator[None]:
-    config = pydicom.config.settings
-    saved = config.reading_validation_mode
-    config.reading_validation_mode = pydicom.config.RAISE
-    yield
-    config.reading_validation_mode = saved
-
-
-@pytest.fixture(scope="module")
-def rules() -> QCRules:
-    return load_rules()
+pytestmark = pytest.mark.usefixtures("strict_pydicom")
 
 
 def _problems(qc: SeriesQC) -> set[str]:

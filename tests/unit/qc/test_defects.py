@@ -5,13 +5,11 @@ runs the same cases over many more seeded variants and prints recall and false-F
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 
-import pydicom
 import pytest
 
 from contracts import Verdict
-from services.qc.rules import QCRules, load_rules
+from services.qc.rules import QCRules
 from tests.unit.qc.defects import (
     DEFECTS,
     VARIANTS,
@@ -29,18 +27,7 @@ from tests.unit.qc.defects import (
 PAIRS = [(d, v) for d in DEFECTS for v in VARIANTS if compatible(d, v)]
 
 
-@pytest.fixture(autouse=True)
-def _strict_pydicom() -> Iterator[None]:
-    config = pydicom.config.settings
-    saved = config.reading_validation_mode
-    config.reading_validation_mode = pydicom.config.RAISE
-    yield
-    config.reading_validation_mode = saved
-
-
-@pytest.fixture(scope="module")
-def rules() -> QCRules:
-    return load_rules()
+pytestmark = pytest.mark.usefixtures("strict_pydicom")
 
 
 def _explain(case: Case, rules: QCRules) -> str:

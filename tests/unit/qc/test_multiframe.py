@@ -13,13 +13,8 @@ from contracts import SeriesQC, Verdict
 from services.qc.checks import SeriesKind, check_series, classify
 from services.qc.codes import Code
 from services.qc.geometry import Malformed, frame_headers
-from services.qc.rules import QCRules, load_rules
+from services.qc.rules import QCRules
 from tests.unit.series import ORIENTATIONS, build_series, read
-
-
-@pytest.fixture(scope="module")
-def rules() -> QCRules:
-    return load_rules()
 
 
 def enhanced(slices: Sequence[Dataset]) -> Dataset:

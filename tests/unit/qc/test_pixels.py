@@ -4,11 +4,9 @@ plausible Hounsfield units; and the choice of instances to sample."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
-import pydicom
 import pytest
 from pydicom import Dataset
 from pydicom.pixels.decoders.base import get_decoder
@@ -25,7 +23,7 @@ from services.qc.pixels import (
     inspect_pixels,
     read_instance,
 )
-from services.qc.rules import QCRules, load_rules
+from services.qc.rules import QCRules
 from tests.unit.series import build_series, header_only, localizers, read
 
 CLEAN = [
@@ -37,18 +35,7 @@ CLEAN = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _strict_pydicom() -> Iterator[None]:
-    config = pydicom.config.settings
-    saved = config.reading_validation_mode
-    config.reading_validation_mode = pydicom.config.RAISE
-    yield
-    config.reading_validation_mode = saved
-
-
-@pytest.fixture(scope="module")
-def rules() -> QCRules:
-    return load_rules()
+pytestmark = pytest.mark.usefixtures("strict_pydicom")
 
 
 def _codes(ds: Dataset, rules: QCRules) -> set[str]:
