@@ -41,6 +41,7 @@ SPLIT_SALT = "radcurate-midrc-split-1:"
 HELD_OUT_PERCENT = 30
 ROOT = Path(__file__).resolve().parents[1]
 PROBES = ROOT / "tests" / "unit" / "harmonize" / "data" / "probe_descriptions.csv"
+ADJUDICATED = ROOT / "bench" / "data" / "midrc_adjudicated.csv"
 
 
 def held_out(row: TableRow) -> bool:
@@ -54,8 +55,17 @@ def row_modality(row: TableRow) -> str | None:
     return ("PT" if "PT" in mods else mods[0]) if mods else None
 
 
+def read_adjudicated() -> dict[int, frozenset[str]]:
+    """Line of MIDRC's table -> the codes adjudicated acceptable (empty: none fits); see bench/data/ADJUDICATION.md."""
+    if not ADJUDICATED.exists():
+        return {}
+    with ADJUDICATED.open(encoding="utf-8", newline="") as f:
+        return {int(r["line"]): frozenset(r["acceptable"].split()) - {"none"} for r in csv.DictReader(f)}
+
+
 def evaluate_midrc(show_errors: bool) -> dict[str, Any]:
-    rows = read_midrc_table()
+    rows = read_midrc_table(corrected=False)  # the labels as MIDRC published them
+    adjudicated = read_adjudicated()
     test = [r for r in rows if held_out(r)]
     threshold = default_policy().review_threshold
     mapper = build_mapper(exclude_keys={r.key for r in test})
@@ -63,6 +73,7 @@ def evaluate_midrc(show_errors: bool) -> dict[str, Any]:
     stats: dict[str, Any] = {"rows": len(rows), "held_out_rows": len(test),
                              "held_out_descriptions": len({r.key for r in test}), "threshold": threshold}
     top1 = top3 = emitted = emitted_ok = below = reader_top1 = same_attributes = 0
+    adj = {"rows": 0, "top1": 0, "emitted": 0, "emitted_ok": 0, "midrc_acceptable": 0}
     catalogue = mapper.catalogue
 
     def essentials(code: str) -> tuple[object, ...]:
@@ -84,8 +95,19 @@ def evaluate_midrc(show_errors: bool) -> dict[str, Any]:
             emitted_ok += m.code == r.code
             below += m.confidence < threshold
         same_attributes += bool(codes) and essentials(codes[0]) == essentials(r.code)
-        if not ok:
-            errors.append((r, m))
+        fits = adjudicated.get(r.line)
+        ok_adjudicated = None
+        if fits is not None:
+            # no fitting code: right when nothing is emitted
+            ok_adjudicated = codes[0] in fits if fits and codes else (not fits and m.status != "mapped")
+            adj["rows"] += 1
+            adj["top1"] += ok_adjudicated
+            adj["midrc_acceptable"] += r.code in fits
+            if m.status == "mapped":
+                adj["emitted"] += 1
+                adj["emitted_ok"] += m.code in fits
+        if not ok or ok_adjudicated is False:
+            errors.append((r, m, ok, fits, ok_adjudicated))
         alone = reader.map(row_modality(r), study_description=r.description, study_modalities=r.modalities)
         reader_top1 += bool(alone.candidates) and alone.candidates[0].code == r.code
     n = len(test)
@@ -103,12 +125,49 @@ def evaluate_midrc(show_errors: bool) -> dict[str, Any]:
         "emitted_below_threshold": below,
         "top1_by_modality": {k: {"rows": v[0], "top1": round(v[1] / v[0], 3)} for k, v in sorted(by_modality.items())},
     })
+    if adj["rows"]:
+        stats["adjudicated"] = {
+            "rows": adj["rows"], "top1": adj["top1"] / adj["rows"],
+            "emitted_precision": adj["emitted_ok"] / max(1, adj["emitted"]),
+            "midrc_label_acceptable": adj["midrc_acceptable"] / adj["rows"],
+        }
     if show_errors:
-        for r, m in errors:
+        print("held-out rows the mapper's best code disagrees with (M: MIDRC's label, A: the adjudicated codes):")
+        for r, m, ok, fits, ok_adjudicated in errors:
             best = m.candidates[0] if m.candidates else None
-            print(f"  {','.join(sorted(r.modalities)) or '-':8} {r.description[:48]!r:50} want {r.code:8} "
-                  f"got {best.code if best else None} {m.status} {m.confidence:.2f} {m.rule}")
+            marks = ("M" if not ok else " ") + ("A" if ok_adjudicated is False else " ")
+            print(f"  {marks} {','.join(sorted(r.modalities)) or '-':8} {r.description[:46]!r:48} midrc {r.code:8} "
+                  f"adjudicated {' '.join(sorted(fits)) if fits else fits!s:18} got {best.code if best else None} "
+                  f"{m.status} {m.confidence:.2f} {m.rule}")
     return stats
+
+
+def evaluate_development(show_errors: bool) -> dict[str, Any]:
+    """Leave-one-description-out on the development part against the adjudicated labels: each description
+    mapped by a mapper that has not seen its rows (nor the held-out part). What rules are written against."""
+    rows = read_midrc_table(corrected=False)
+    adjudicated = read_adjudicated()
+    test_keys = {r.key for r in rows if held_out(r)}
+    development = [r for r in rows if not held_out(r) and r.line in adjudicated]
+    by_key: dict[str, list[TableRow]] = collections.defaultdict(list)
+    for r in development:
+        by_key[r.key].append(r)
+    right = midrc_right = 0
+    for k, group in by_key.items():
+        mapper = build_mapper(exclude_keys=test_keys | {k})
+        for r in group:
+            m = mapper.map(row_modality(r), study_description=r.description, study_modalities=r.modalities)
+            best = m.candidates[0].code if m.candidates else None
+            fits = adjudicated[r.line]
+            ok = best in fits if fits else m.status != "mapped"
+            right += ok
+            midrc_right += best == r.code
+            if show_errors and not ok:
+                print(f"  dev {','.join(sorted(r.modalities)) or '-':8} {r.description[:46]!r:48} midrc {r.code:8} "
+                      f"adjudicated {' '.join(sorted(fits)) or 'none':18} got {best} {m.status} {m.confidence:.2f} "
+                      f"{m.rule}")
+    n = max(1, len(development))
+    return {"rows": len(development), "top1_adjudicated": right / n, "top1_midrc": midrc_right / n}
 
 
 def evaluate_real_headers() -> dict[str, Any]:
@@ -152,7 +211,7 @@ def evaluate_real_headers() -> dict[str, Any]:
 
 
 def evaluate_probes() -> dict[str, Any]:
-    rows = list(read_midrc_table())
+    rows = list(read_midrc_table(corrected=False))
     reader = build_mapper(exclude_keys={r.key for r in rows})
     with PROBES.open(encoding="utf-8", newline="") as f:
         probes = list(csv.DictReader(line for line in f if not line.startswith("#")))
@@ -280,7 +339,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     parser.add_argument("--no-geometry", action="store_true")
     parser.add_argument("--errors", action="store_true", help="list the held-out rows that disagree")
+    parser.add_argument("--development", action="store_true",
+                        help="only the leave-one-out figures of the development part (with --errors: its errors)")
     args = parser.parse_args(argv)
+    if args.development:
+        dev = evaluate_development(args.errors)
+        print(f"development part, leave one description out: {dev['rows']} rows, top-1 against the adjudicated "
+              f"labels {dev['top1_adjudicated']:.1%}, against MIDRC's {dev['top1_midrc']:.1%}")
+        return 0
 
     report: dict[str, Any] = {"versions": default_harmonizer().rules}
     print(f"vocabulary {report['versions']}")
@@ -296,6 +362,11 @@ def main(argv: list[str] | None = None) -> int:
           "(a bound for a reader that reads them alike)")
     print(f"  emitted (confidence >= {midrc['threshold']}) {midrc['emitted']:.1%} of rows, of which "
           f"{midrc['emitted_precision']:.1%} agree; emitted below the threshold: {midrc['emitted_below_threshold']}")
+    if "adjudicated" in midrc:
+        a = midrc["adjudicated"]
+        print(f"  against the adjudicated labels (bench/data/ADJUDICATION.md, {a['rows']} rows): "
+              f"top-1 {a['top1']:.1%}; emitted mappings right {a['emitted_precision']:.1%}; "
+              f"MIDRC's own label acceptable in {a['midrc_label_acceptable']:.1%}")
     print("  top-1 by modality: " + ", ".join(f"{k} {v['top1']:.0%} ({v['rows']})"
                                              for k, v in midrc["top1_by_modality"].items()))
     real = report["real_headers"] = evaluate_real_headers()

@@ -35,6 +35,8 @@ TERMS_FILE = "procedure_terms.yaml"
 CATALOGUE_FILE = "loinc_procedures.csv"
 MIDRC_TABLE = "midrc_StudyDescription_mapping_table.tsv"
 MIDRC_ATTRIBUTES = "midrc_StudyDescription_filtering_attributes.csv"
+#: Rows of MIDRC's table whose code adjudication found not to fit the description (see the vocabulary README).
+MIDRC_CORRECTIONS = "midrc_corrections.csv"
 #: Placeholders MIDRC's table uses for an empty description.
 BLANKS = frozenset({"", "BLANK", "NONE"})
 #: Modalities whose codes differ by contrast and by views.
@@ -489,7 +491,8 @@ class TableRow:
     modalities: frozenset[str]  # DICOM modalities; empty: any
     description: str
     key: str
-    code: str
+    code: str  # MIDRC's code, or the adjudicated one where MIDRC's was found not to fit ("" : no code fits)
+    midrc_code: str = ""  # set when `code` is a correction
 
 
 def clean_code(value: str) -> str:
@@ -497,7 +500,19 @@ def clean_code(value: str) -> str:
     return "".join(value.split())
 
 
-def read_midrc_table(directory: Path = VOCABULARY_DIR) -> list[TableRow]:
+def read_midrc_corrections(directory: Path = VOCABULARY_DIR) -> dict[int, tuple[str, str, str]]:
+    """Line of MIDRC's table -> (its description, MIDRC's code, the adjudicated code or "" when none fits)."""
+    path = directory / MIDRC_CORRECTIONS
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8", newline="") as f:
+        return {int(r["line"]): (r["description"], r["midrc_code"], "" if r["code"] == "none" else r["code"])
+                for r in csv.DictReader(f)}
+
+
+def read_midrc_table(directory: Path = VOCABULARY_DIR, *, corrected: bool = True) -> list[TableRow]:
+    """MIDRC's table as published, with the adjudicated corrections applied unless `corrected` is false."""
+    corrections = read_midrc_corrections(directory) if corrected else {}
     rows: list[TableRow] = []
     with (directory / MIDRC_TABLE).open(encoding="utf-8-sig", newline="") as f:
         reader = csv.reader(f, delimiter="\t")
@@ -506,7 +521,15 @@ def read_midrc_table(directory: Path = VOCABULARY_DIR) -> list[TableRow]:
             modality, description, code = row[0], row[1], clean_code(row[2])
             mods = frozenset(m.strip().upper() for m in modality.replace(";", ",").split(",")) - {"[BLANK]", ""}
             k = key(description)
-            rows.append(TableRow(line, mods, description, "" if k in BLANKS else k, code))
+            fix = corrections.pop(line, None)
+            if fix is not None:
+                if (fix[0], fix[1]) != (description, code):
+                    raise VocabularyError(f"{MIDRC_CORRECTIONS}: line {line} does not match MIDRC's table")
+                rows.append(TableRow(line, mods, description, "" if k in BLANKS else k, fix[2], midrc_code=code))
+            else:
+                rows.append(TableRow(line, mods, description, "" if k in BLANKS else k, code))
+    if corrections:
+        raise VocabularyError(f"{MIDRC_CORRECTIONS}: lines {sorted(corrections)} are not in MIDRC's table")
     return rows
 
 
@@ -887,15 +910,16 @@ class ProcedureMapper:
             if not rows:
                 continue
             codes = {r.code for r in rows}
+            source = "midrc-adjudicated" if any(r.midrc_code for r in rows) else "midrc"
             lines = "+".join(f"L{r.line}" for r in sorted(rows, key=lambda r: r.line)[:3])
             if k == "":
                 code = Counter(r.code for r in rows).most_common(1)[0][0]
-                return code, c["table_blank"], f"midrc:{lines}"
+                return code, c["table_blank"], f"{source}:{lines}"
             if len(codes) == 1:
-                return rows[0].code, c["table_exact"], f"midrc:{lines}"
+                return rows[0].code, c["table_exact"], f"{source}:{lines}"
             order = {p.code: i for i, (p, _) in enumerate(ranked)}
             code = min(codes, key=lambda cd: order.get(cd, len(order)))
-            return code, c["table_conflict"], f"midrc:{lines}"
+            return code, c["table_conflict"], f"{source}:{lines}"
         return None
 
     def _confidence(self, reading: Reading, ranked: Sequence[tuple[Procedure, Score]]) -> tuple[str, float, str]:

@@ -112,3 +112,12 @@ def test_pet_ct_is_read_from_the_study_modalities() -> None:
 def test_mapping_is_deterministic() -> None:
     first = READER.map("CT", study_description="CT ABD PELVIS WWO")
     assert READER.map("CT", study_description="CT ABD PELVIS WWO") == first
+
+
+def test_a_corrected_table_row_gives_the_adjudicated_code() -> None:
+    # MIDRC gives the pulmonary-embolus code to a description that does not say embolus (line 5)
+    result = MAPPER.map("CT", study_description="CT CHEST PULMONARY ANGIO WITH IV CON")
+    assert (result.code, result.rule) == ("36147-7", "midrc-adjudicated:L5")
+    # a row whose description no catalogue code fits is left out of the table: the reading decides
+    result = MAPPER.map("CT", study_description="CODE_T_CT_THOR_LMBR_SPINAL_REFORMATS")
+    assert not result.rule.startswith("midrc")

@@ -13,6 +13,7 @@ from services.harmonize.policy import VOCABULARY_DIR
 from services.harmonize.procedure import (
     CATALOGUE_FILE,
     MIDRC_ATTRIBUTES,
+    MIDRC_CORRECTIONS,
     MIDRC_TABLE,
     VocabularyError,
     clean_code,
@@ -48,10 +49,37 @@ def test_committed_catalogue_is_what_the_generator_writes() -> None:
 def test_every_table_code_is_in_the_catalogue_with_a_modality() -> None:
     catalogue = {p.code: p for p in read_catalogue()}
     assert len(catalogue) >= 150
-    for row in read_midrc_table():
+    for row in read_midrc_table(corrected=False):
         assert row.code in catalogue, row
         assert re.fullmatch(r"\d{1,7}-\d", row.code)
     assert all(p.modality for p in catalogue.values() if p.code != "18744-3")  # "Bronchoscopy study" has none
+
+
+def test_corrections_replace_midrc_codes_of_their_rows_only() -> None:
+    catalogue = {p.code for p in read_catalogue()}
+    published = {r.line: r for r in read_midrc_table(corrected=False)}
+    corrected = read_midrc_table()
+    changed = [r for r in corrected if r.midrc_code]
+    assert len(changed) >= 40
+    for row in corrected:
+        if row.midrc_code:
+            assert row.midrc_code == published[row.line].code != row.code
+            assert row.code in catalogue or row.code == ""  # "": no catalogue code fits the description
+        else:
+            assert row == published[row.line]
+
+
+def test_a_correction_that_does_not_match_the_table_is_refused(tmp_path: Path) -> None:
+    for name in (MIDRC_TABLE, MIDRC_ATTRIBUTES):
+        (tmp_path / name).write_bytes((VOCABULARY_DIR / name).read_bytes())
+    (tmp_path / MIDRC_CORRECTIONS).write_text(
+        "line,description,midrc_code,code,reason\n5,SOMETHING ELSE,79077-4,36147-7,x\n", encoding="utf-8")
+    with pytest.raises(VocabularyError, match="line 5 does not match"):
+        read_midrc_table(tmp_path)
+    (tmp_path / MIDRC_CORRECTIONS).write_text(
+        "line,description,midrc_code,code,reason\n9999,X,1-1,2-2,x\n", encoding="utf-8")
+    with pytest.raises(VocabularyError, match="not in MIDRC's table"):
+        read_midrc_table(tmp_path)
 
 
 def _midrc_attributes() -> list[dict[str, str]]:

@@ -1,0 +1,78 @@
+"""The adjudicated labels of MIDRC's table (bench/data/ADJUDICATION.md): complete, consistent with
+the annotators' files, and made of catalogue codes."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from bench.data import merge_annotations
+from bench.harmonize_eval import held_out, read_adjudicated
+from services.harmonize.procedure import build_mapper, read_midrc_table
+
+DATA = Path(merge_annotations.__file__).resolve().parent
+
+
+def adjudicated_rows() -> list[dict[str, str]]:
+    with merge_annotations.OUTPUT.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_every_row_of_midrc_table_is_adjudicated_once_in_its_part() -> None:
+    want = {r.line: r for r in read_midrc_table(corrected=False)}
+    rows = adjudicated_rows()
+    assert sorted(int(r["line"]) for r in rows) == sorted(want)
+    for r in rows:
+        source = want[int(r["line"])]
+        assert r["part"] == ("held_out" if held_out(source) else "development")
+        assert r["description"] == source.description
+        assert r["midrc_code"] == source.code
+        assert r["resolution"] in ("agreed", "third")
+        assert r["acceptable"], f"line {r['line']} has no adjudicated answer"
+
+
+def test_labels_are_catalogue_codes() -> None:
+    catalogue = build_mapper().catalogue
+    for r in adjudicated_rows():
+        for column in ("acceptable", "annotator_a", "annotator_b"):
+            codes = r[column].split()
+            assert codes, (r["line"], column)
+            assert codes == ["none"] or all(c in catalogue for c in codes), (r["line"], column, codes)
+
+
+def test_agreed_rows_are_the_codes_both_annotators_accept() -> None:
+    for r in adjudicated_rows():
+        a, b, acceptable = r["annotator_a"].split(), r["annotator_b"].split(), r["acceptable"].split()
+        if r["resolution"] == "agreed":
+            assert acceptable == [c for c in a if c in b]
+        else:
+            assert not set(a) & set(b)
+            assert acceptable == ["none"] or set(acceptable) <= set(a) | set(b)
+
+
+def test_the_file_is_built_from_the_annotations() -> None:
+    assert merge_annotations.main(["--check"]) == 0
+
+
+def test_read_adjudicated_gives_sets_and_none_as_empty() -> None:
+    labels = read_adjudicated()
+    assert len(labels) == len(adjudicated_rows())
+    rows = {int(r["line"]): r["acceptable"].split() for r in adjudicated_rows()}
+    for line, codes in rows.items():
+        assert labels[line] == (frozenset() if codes == ["none"] else frozenset(codes))
+
+
+@pytest.mark.parametrize(("a", "b", "third", "want"), [
+    ("1-1 2-2", "2-2 3-3", {}, ("2-2", "agreed")),
+    ("1-1", "3-3", {"9": "3-3"}, ("3-3", "third")),
+    ("1-1", "3-3", {}, ("", "waiting")),
+    ("none", "none", {}, ("none", "agreed")),
+])
+def test_merge(a: str, b: str, third: dict[str, str], want: tuple[str, str]) -> None:
+    row = {"line": "9", "modality": "CT", "description": "x", "note": ""}
+    merged, waiting = merge_annotations.merge([{**row, "acceptable": a}], [{**row, "acceptable": b}], third,
+                                              {"9": ("1-1", "development")})
+    assert (merged[0]["acceptable"], merged[0]["resolution"]) == want
+    assert waiting == (["9"] if want[1] == "waiting" else [])
