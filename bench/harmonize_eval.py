@@ -1,13 +1,15 @@
 """Measure harmonization: LOINC agreement on MIDRC descriptions held out from the rules, real headers, and
 series geometry against dcm2niix.
 
-    .venv/bin/python bench/harmonize_eval.py [--json FILE] [--no-geometry] [--errors]
+    .venv/bin/python bench/harmonize_eval.py [--json FILE] [--no-geometry] [--errors] [--development]
 
 1. MIDRC's table is split by a fixed hash of each normalised description: 30 % of the descriptions are held
    out (`held_out`). The mapper used here never sees their rows (no exact match, no votes, no priors), and
    the hand-written vocabulary (procedure_terms.yaml) was written looking only at the other 70 %. Reported:
    top-1 agreement (the best candidate, emitted or not), top-3, and how many mappings are emitted (confidence
-   at or above the threshold) and how many of those agree.
+   at or above the threshold) and how many of those agree; against MIDRC's labels and against the adjudicated
+   ones (bench/data/ADJUDICATION.md: which codes fit each description, by two annotators blind to the mapper).
+   --development: leave-one-description-out on the development part, the figure rules are written against.
 2. Real headers (tests/unit/harmonize/data/real_headers.csv, labelled by hand): procedure, body part, series
    type; `none` rows must not be emitted.
 3. The multilingual probe descriptions (written with the vocabulary: a regression set, not held out).

@@ -59,10 +59,20 @@ def test_a_clear_reading_is_emitted_with_its_attributes() -> None:
 
 
 @pytest.mark.parametrize(
+    ("description", "loinc"),
+    [("CT HEAD", "24725-4"), ("头颅CT", "24725-4"), ("CT CHEST", "24627-2"),
+     ("CT LOW DOSE CHEST", "24627-2"),  # a low dose is not a screening purpose
+     ("CT CHEST LUNG SCREENING", "79086-5")],
+)
+def test_a_description_silent_on_contrast_maps_to_the_code_that_states_none(description: str, loinc: str) -> None:
+    result = READER.map("CT", study_description=description)
+    assert (result.status, result.code) == ("mapped", loinc), (result.rule, result.candidates)
+
+
+@pytest.mark.parametrize(
     ("modality", "description", "body_part"),
     [
         ("CT", "RESEARCH PROTOCOL 7", "CHEST"),  # the anatomy only from Body Part Examined
-        ("CT", "CT HEAD", None),  # several codes fit equally: CT Head / WO / W and WO
         ("MR", "MRI SHOULDER", None),  # no MR shoulder code in the catalogue
         ("CR", "XR C SPINE COMP MIN 4 VIEWS", None),  # the only cervical spine code has 2 or 3 views
         ("CT", "", None),
