@@ -131,3 +131,15 @@ def test_a_corrected_table_row_gives_the_adjudicated_code() -> None:
     # a row whose description no catalogue code fits is left out of the table: the reading decides
     result = MAPPER.map("CT", study_description="CODE_T_CT_THOR_LMBR_SPINAL_REFORMATS")
     assert not result.rule.startswith("midrc")
+
+
+@pytest.mark.parametrize(
+    ("modality", "description", "loinc"),
+    [("CT", "CT CHEST DISSECTION WO AND W", "30804-9"),  # a dissection study is an angiogram
+     ("CT", "胸部主动脉夹层", "36266-5"),
+     ("DX", "XR CHEST FRONTAL AND LATERAL", "36643-5"),  # two views; the frontal may be PA or AP
+     ("DX", "ABDOMEN FLAT AND ERECT", "24798-1")],
+)
+def test_vocabulary_2_2_readings(modality: str, description: str, loinc: str) -> None:
+    result = READER.map(modality, study_description=description)
+    assert result.candidates[0].code == loinc, (result.attributes, result.candidates)
