@@ -65,6 +65,18 @@ def read_adjudicated() -> dict[int, frozenset[str]]:
         return {int(r["line"]): frozenset(r["acceptable"].split()) - {"none"} for r in csv.DictReader(f)}
 
 
+def adjudicated_right(fits: frozenset[str], best: str | None, status: str) -> bool:
+    """The best candidate is among the adjudicated codes; where no code fits, nothing may be emitted."""
+    return best in fits if fits else status != "mapped"
+
+
+def error_line(r: TableRow, m: Any, fits: frozenset[str] | None) -> str:
+    best = m.candidates[0].code if m.candidates else None
+    adjudicated = " ".join(sorted(fits)) or "none" if fits is not None else "-"
+    return (f"{','.join(sorted(r.modalities)) or '-':8} {r.description[:46]!r:48} midrc {r.code:8} "
+            f"adjudicated {adjudicated:18} got {best} {m.status} {m.confidence:.2f} {m.rule}")
+
+
 def evaluate_midrc(show_errors: bool) -> dict[str, Any]:
     rows = read_midrc_table(corrected=False)  # the labels as MIDRC published them
     adjudicated = read_adjudicated()
@@ -100,8 +112,7 @@ def evaluate_midrc(show_errors: bool) -> dict[str, Any]:
         fits = adjudicated.get(r.line)
         ok_adjudicated = None
         if fits is not None:
-            # no fitting code: right when nothing is emitted
-            ok_adjudicated = codes[0] in fits if fits and codes else (not fits and m.status != "mapped")
+            ok_adjudicated = adjudicated_right(fits, codes[0] if codes else None, m.status)
             adj["rows"] += 1
             adj["top1"] += ok_adjudicated
             adj["midrc_acceptable"] += r.code in fits
@@ -136,11 +147,8 @@ def evaluate_midrc(show_errors: bool) -> dict[str, Any]:
     if show_errors:
         print("held-out rows the mapper's best code disagrees with (M: MIDRC's label, A: the adjudicated codes):")
         for r, m, ok, fits, ok_adjudicated in errors:
-            best = m.candidates[0] if m.candidates else None
             marks = ("M" if not ok else " ") + ("A" if ok_adjudicated is False else " ")
-            print(f"  {marks} {','.join(sorted(r.modalities)) or '-':8} {r.description[:46]!r:48} midrc {r.code:8} "
-                  f"adjudicated {' '.join(sorted(fits)) if fits else fits!s:18} got {best.code if best else None} "
-                  f"{m.status} {m.confidence:.2f} {m.rule}")
+            print(f"  {marks} {error_line(r, m, fits)}")
     return stats
 
 
@@ -160,14 +168,11 @@ def evaluate_development(show_errors: bool) -> dict[str, Any]:
         for r in group:
             m = mapper.map(row_modality(r), study_description=r.description, study_modalities=r.modalities)
             best = m.candidates[0].code if m.candidates else None
-            fits = adjudicated[r.line]
-            ok = best in fits if fits else m.status != "mapped"
+            ok = adjudicated_right(adjudicated[r.line], best, m.status)
             right += ok
             midrc_right += best == r.code
             if show_errors and not ok:
-                print(f"  dev {','.join(sorted(r.modalities)) or '-':8} {r.description[:46]!r:48} midrc {r.code:8} "
-                      f"adjudicated {' '.join(sorted(fits)) or 'none':18} got {best} {m.status} {m.confidence:.2f} "
-                      f"{m.rule}")
+                print(f"  dev {error_line(r, m, adjudicated[r.line])}")
     n = max(1, len(development))
     return {"rows": len(development), "top1_adjudicated": right / n, "top1_midrc": midrc_right / n}
 

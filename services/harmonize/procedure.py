@@ -522,12 +522,10 @@ def read_midrc_table(directory: Path = VOCABULARY_DIR, *, corrected: bool = True
             mods = frozenset(m.strip().upper() for m in modality.replace(";", ",").split(",")) - {"[BLANK]", ""}
             k = key(description)
             fix = corrections.pop(line, None)
-            if fix is not None:
-                if (fix[0], fix[1]) != (description, code):
-                    raise VocabularyError(f"{MIDRC_CORRECTIONS}: line {line} does not match MIDRC's table")
-                rows.append(TableRow(line, mods, description, "" if k in BLANKS else k, fix[2], midrc_code=code))
-            else:
-                rows.append(TableRow(line, mods, description, "" if k in BLANKS else k, code))
+            if fix is not None and (fix[0], fix[1]) != (description, code):
+                raise VocabularyError(f"{MIDRC_CORRECTIONS}: line {line} does not match MIDRC's table")
+            rows.append(TableRow(line, mods, description, "" if k in BLANKS else k, fix[2] if fix else code,
+                                 midrc_code=code if fix else ""))
     if corrections:
         raise VocabularyError(f"{MIDRC_CORRECTIONS}: lines {sorted(corrections)} are not in MIDRC's table")
     return rows
