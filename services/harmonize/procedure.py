@@ -1020,7 +1020,10 @@ def _views_score(said: Views, code: Views) -> float:
     elif said.low is None and code.low is None:
         count = None  # neither gives a number: the projections say it all
     elif sc is not None and cc is not None:  # one count comes from named projections
-        count = 0.8 if _range_score(sc, cc) >= 0.85 else 0.2
+        # a count range that the other side's projections fall in agrees when the description names them
+        # too ("series, flat and erect" is a supine and an upright view)
+        consistent = _range_score(sc, cc) >= (0.3 if said.projections and code.projections else 0.85)
+        count = 0.8 if consistent else 0.2
     else:
         count = 0.8
     if said.projections and code.projections:
@@ -1041,8 +1044,8 @@ def _range_score(said: tuple[int, int | None], code: tuple[int, int | None]) -> 
     c_hi = code[1] if code[1] is not None else 99
     if code[0] <= said[0] and s_hi <= c_hi:
         return 0.85
-    if said[0] <= c_hi and code[0] <= s_hi:
-        return 0.6
+    if said[0] <= c_hi and code[0] <= s_hi:  # overlapping: the code states a count the text leaves open
+        return 0.3
     return 0.0
 
 
