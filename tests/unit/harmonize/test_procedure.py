@@ -150,8 +150,9 @@ def test_vocabulary_2_2_readings(modality: str, description: str, loinc: str) ->
     [("CR", "XR LEFT HAND 1-2 VIEWS", "36630-2"),  # "2 Views" states a count the text leaves open
      ("DX", "XR CHEST 2 OR 3 VIEWS", "30745-4"),
      ("CR", "ABDOMEN SERIES FLAT AND ERECT", "24798-1"),  # a series whose two views are named
-     ("CR", "ACUTE ABDOMINAL SERIES", "37636-8")],  # a series whose views are not named
+     ("CR", "ACUTE ABDOMINAL SERIES", "37636-8"),  # a series whose views are not named
+     ("CT", "CT ABDOMEN HEMATURIA PROTOCOL", "36267-3")],  # a hematuria CT is a urogram
 )
-def test_vocabulary_2_3_view_counts(modality: str, description: str, loinc: str) -> None:
+def test_vocabulary_2_3_readings(modality: str, description: str, loinc: str) -> None:
     result = READER.map(modality, study_description=description)
     assert result.candidates[0].code == loinc, (result.attributes, result.candidates)
