@@ -10,10 +10,16 @@ series geometry against dcm2niix.
    at or above the threshold) and how many of those agree; against MIDRC's labels and against the adjudicated
    ones (bench/data/ADJUDICATION.md: which codes fit each description, by two annotators blind to the mapper).
    --development: leave-one-description-out on the development part, the figure rules are written against.
-2. Real headers (tests/unit/harmonize/data/real_headers.csv, labelled by hand): procedure, body part, series
+2. A fresh test set: descriptions MIDRC's sites sent that MIDRC's table does not map (a fixed 400-row sample
+   of MIDRC's list of 2026-02-04, bench/data/unmapped_sample.py; the rows adjudicated so far), labelled by the
+   same protocol after the vocabulary was frozen at version 2.3; mapped by the mapper as deployed (the whole
+   corrected table). Reported: right (the best code fits, or nothing emitted where no code fits), also
+   weighted by each description's frequency; top-1 on the rows some catalogue code fits, emitted and right;
+   rows no code fits withheld.
+3. Real headers (tests/unit/harmonize/data/real_headers.csv, labelled by hand): procedure, body part, series
    type; `none` rows must not be emitted.
-3. The multilingual probe descriptions (written with the vocabulary: a regression set, not held out).
-4. Geometry: real multi-slice series of pydicom's test files, series built from real single files of
+4. The multilingual probe descriptions (written with the vocabulary: a regression set, not held out).
+5. Geometry: real multi-slice series of pydicom's test files, series built from real single files of
    pydicom-data / deid-data at four orientations, and enhanced multi-frame instances converted from such
    series by highdicom, converted by dcm2niix: same size, spacing within 0.01 mm, same direction cosines (1e-4).
 """
@@ -44,6 +50,8 @@ HELD_OUT_PERCENT = 30
 ROOT = Path(__file__).resolve().parents[1]
 PROBES = ROOT / "tests" / "unit" / "harmonize" / "data" / "probe_descriptions.csv"
 ADJUDICATED = ROOT / "bench" / "data" / "midrc_adjudicated.csv"
+UNMAPPED_ADJUDICATED = ROOT / "bench" / "data" / "unmapped_adjudicated.csv"
+UNMAPPED_SAMPLE = ROOT / "bench" / "data" / "unmapped_sample.csv"
 
 
 def held_out(row: TableRow) -> bool:
@@ -175,6 +183,58 @@ def evaluate_development(show_errors: bool) -> dict[str, Any]:
                 print(f"  dev {error_line(r, m, adjudicated[r.line])}")
     n = max(1, len(development))
     return {"rows": len(development), "top1_adjudicated": right / n, "top1_midrc": midrc_right / n}
+
+
+def evaluate_unmapped(show_errors: bool) -> dict[str, Any]:
+    """The fresh test set: descriptions outside MIDRC's table, adjudicated after the vocabulary was frozen."""
+    if not UNMAPPED_ADJUDICATED.exists():
+        return {"skipped": f"{UNMAPPED_ADJUDICATED.name} not built yet"}
+    with UNMAPPED_ADJUDICATED.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    mapper = build_mapper()
+    fitting = {"rows": 0, "top1": 0, "emitted": 0, "emitted_ok": 0, "weight": 0, "weight_right": 0}
+    unfit = {"rows": 0, "withheld": 0}
+    right = weight = weight_right = 0
+    errors = []
+    for r in rows:
+        modalities = frozenset(m.strip(" []'\"").upper() for m in r["modality"].split(",")) - {""}
+        mods = sorted(modalities)
+        modality = ("PT" if "PT" in mods else mods[0]) if mods else None
+        m = mapper.map(modality, study_description=r["description"], study_modalities=modalities)
+        fits = frozenset(r["acceptable"].split()) - {"none"}
+        best = m.candidates[0].code if m.candidates else None
+        ok = adjudicated_right(fits, best, m.status)
+        n = max(1, int(r["frequency"] or 0))
+        right += ok
+        weight += n
+        weight_right += n * ok
+        if fits:
+            fitting["rows"] += 1
+            fitting["top1"] += best in fits
+            if m.status == "mapped":
+                fitting["emitted"] += 1
+                fitting["emitted_ok"] += m.code in fits
+        else:
+            unfit["rows"] += 1
+            unfit["withheld"] += m.status != "mapped"
+        if not ok:
+            errors.append(f"{r['modality']:8} {r['description'][:46]!r:48} adjudicated "
+                          f"{' '.join(sorted(fits)) or 'none':18} got {best} {m.status} {m.confidence:.2f} {m.rule}")
+    if show_errors:
+        print("unmapped-sample rows the mapper gets wrong:")
+        for line in errors:
+            print(f"  {line}")
+    total = max(1, len(rows))
+    with UNMAPPED_SAMPLE.open(encoding="utf-8", newline="") as f:
+        sample_rows = sum(1 for _ in csv.DictReader(f))
+    return {
+        "rows": len(rows), "sample_rows": sample_rows, "right": right / total,
+        "right_weighted_by_frequency": weight_right / max(1, weight),
+        "fitting_rows": fitting["rows"], "top1": fitting["top1"] / max(1, fitting["rows"]),
+        "emitted": fitting["emitted"] / max(1, fitting["rows"]),
+        "emitted_precision": fitting["emitted_ok"] / max(1, fitting["emitted"]),
+        "no_fitting_code_rows": unfit["rows"], "no_fitting_code_withheld": unfit["withheld"] / max(1, unfit["rows"]),
+    }
 
 
 def evaluate_real_headers() -> dict[str, Any]:
@@ -376,6 +436,17 @@ def main(argv: list[str] | None = None) -> int:
               f"MIDRC's own label acceptable in {a['midrc_label_acceptable']:.1%}")
     print("  top-1 by modality: " + ", ".join(f"{k} {v['top1']:.0%} ({v['rows']})"
                                              for k, v in midrc["top1_by_modality"].items()))
+    unmapped = report["unmapped_sample"] = evaluate_unmapped(args.errors)
+    if "skipped" in unmapped:
+        print(f"unmapped sample: {unmapped['skipped']}")
+    else:
+        print(f"unmapped sample (descriptions outside MIDRC's table, labelled after the vocabulary was frozen): "
+              f"{unmapped['rows']} of {unmapped['sample_rows']} rows adjudicated, right {unmapped['right']:.1%} "
+              f"({unmapped['right_weighted_by_frequency']:.1%} weighted by frequency)")
+        print(f"  {unmapped['fitting_rows']} rows a catalogue code fits: top-1 {unmapped['top1']:.1%}, emitted "
+              f"{unmapped['emitted']:.1%}, of which {unmapped['emitted_precision']:.1%} right; "
+              f"{unmapped['no_fitting_code_rows']} rows no code fits: withheld "
+              f"{unmapped['no_fitting_code_withheld']:.1%}")
     real = report["real_headers"] = evaluate_real_headers()
     print(f"real headers: {real['series']} series; procedure {real['procedure_emitted_and_right']}/"
           f"{real['procedure_labelled']} emitted and right, {real['no_fitting_code_not_emitted']}/"

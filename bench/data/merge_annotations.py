@@ -1,4 +1,4 @@
-"""Build midrc_adjudicated.csv from the annotators' files (see ADJUDICATION.md).
+"""Build midrc_adjudicated.csv and unmapped_adjudicated.csv from the annotators' files (see ADJUDICATION.md).
 
     .venv/bin/python bench/data/merge_annotations.py [--check]
 
@@ -6,8 +6,9 @@ annotations/annotator_a.csv and annotator_b.csv: every row of MIDRC's table, `ac
 separated, or `none`). annotations/third.csv (`line,acceptable,reason`): the third annotator's choice for the
 rows where the two share no code. Also written: the harmonize vocabulary's midrc_corrections.csv, the rows
 whose MIDRC code is not among the adjudicated ones, with the adjudicated code the mapper's table uses
-instead. With --check the outputs are compared with the files on disk instead of written (exit 1 if one
-differs or a row has no resolution yet).
+instead. The same for the sample of descriptions MIDRC's table does not map (unmapped_sample.csv): the
+files of annotations/unmapped/, keyed by the sample's `id`. With --check the outputs are compared with the
+files on disk instead of written (exit 1 if one differs or a row has no resolution yet).
 """
 
 from __future__ import annotations
@@ -24,6 +25,11 @@ CORRECTIONS = HERE.parents[1] / "services" / "harmonize" / "vocabulary" / "midrc
 CORRECTION_COLUMNS = ["line", "description", "midrc_code", "code", "reason"]
 COLUMNS = ["line", "part", "modality", "description", "midrc_code", "acceptable", "annotator_a", "annotator_b",
            "resolution", "note"]
+UNMAPPED_SAMPLE = HERE / "unmapped_sample.csv"
+UNMAPPED_ANNOTATIONS = HERE / "annotations" / "unmapped"
+UNMAPPED_OUTPUT = HERE / "unmapped_adjudicated.csv"
+UNMAPPED_COLUMNS = ["id", "modality", "description", "frequency", "acceptable", "annotator_a", "annotator_b",
+                    "resolution", "note"]
 
 
 def read(path: Path) -> list[dict[str, str]]:
@@ -33,6 +39,17 @@ def read(path: Path) -> list[dict[str, str]]:
 
 def codes(value: str) -> list[str]:
     return value.split()
+
+
+def resolve(a: list[str], b: list[str], third: str | None) -> tuple[str, str]:
+    """The adjudicated codes of one row and how they were reached: the codes both annotators accept, in the
+    first one's order; else the third annotator's choice; else `waiting`."""
+    shared = [c for c in a if c in b]
+    if shared:
+        return " ".join(shared), "agreed"
+    if third is not None:
+        return third, "third"
+    return "", "waiting"
 
 
 def merge(a_rows: list[dict[str, str]], b_rows: list[dict[str, str]], third: dict[str, str],
@@ -46,14 +63,9 @@ def merge(a_rows: list[dict[str, str]], b_rows: list[dict[str, str]], third: dic
     for a in a_rows:
         b = b_by_line[a["line"]]
         ca, cb = codes(a["acceptable"]), codes(b["acceptable"])
-        shared = [c for c in ca if c in cb]
-        if shared:
-            acceptable, resolution = " ".join(shared), "agreed"
-        elif a["line"] in third:
-            acceptable, resolution = third[a["line"]], "third"
-        else:
+        acceptable, resolution = resolve(ca, cb, third.get(a["line"]))
+        if resolution == "waiting":
             waiting.append(a["line"])
-            acceptable, resolution = "", "waiting"
         notes = [n for n in (a.get("note", "").strip(), b.get("note", "").strip()) if n]
         code, part = midrc[a["line"]]
         out.append({
@@ -63,6 +75,36 @@ def merge(a_rows: list[dict[str, str]], b_rows: list[dict[str, str]], third: dic
             "resolution": resolution,
             "note": "" if code in codes(acceptable) else " | ".join(notes),
         })
+    return out, waiting
+
+
+def merge_unmapped(a_rows: list[dict[str, str]], b_rows: list[dict[str, str]], third: dict[str, str],
+                   sample: list[dict[str, str]]) -> tuple[list[dict[str, str]], list[str]]:
+    """The adjudicated rows of the unmapped sample, in the sample's order, and the ids still waiting (for an
+    annotator or for the third). Rows are adjudicated as both annotators' files reach them."""
+    by_id = [{r["id"]: r for r in rows} for rows in (a_rows, b_rows)]
+    ids = {r["id"] for r in sample}
+    for annotated in by_id:
+        if not set(annotated) <= ids:
+            raise SystemExit("an annotator's file has rows that are not in the unmapped sample")
+    out: list[dict[str, str]] = []
+    waiting: list[str] = []
+    for row in sample:
+        if any(row["id"] not in annotated for annotated in by_id):
+            waiting.append(row["id"])
+            continue
+        a, b = (annotated[row["id"]] for annotated in by_id)
+        if (a["description"], b["description"]) != (row["description"], row["description"]):
+            raise SystemExit(f"id {row['id']}: an annotator's description differs from the sample's")
+        ca, cb = codes(a["acceptable"]), codes(b["acceptable"])
+        acceptable, resolution = resolve(ca, cb, third.get(row["id"]))
+        if resolution == "waiting":
+            waiting.append(row["id"])
+            continue
+        notes = [n for n in (a.get("note", "").strip(), b.get("note", "").strip()) if n]
+        out.append({**row, "acceptable": acceptable, "annotator_a": " ".join(ca), "annotator_b": " ".join(cb),
+                    "resolution": resolution,
+                    "note": " | ".join(notes) if resolution != "agreed" or acceptable == "none" else ""})
     return out, waiting
 
 
@@ -98,15 +140,25 @@ def main(argv: list[str] | None = None) -> int:
     if {r["line"] for r in rows} != set(midrc):
         raise SystemExit("the annotators' files do not cover MIDRC's table row for row")
     outputs = {OUTPUT: render(rows), CORRECTIONS: render(corrections(rows), CORRECTION_COLUMNS)}
+    unmapped_third_path = UNMAPPED_ANNOTATIONS / "third.csv"
+    unmapped_third = ({r["id"]: r["acceptable"] for r in read(unmapped_third_path)}
+                      if unmapped_third_path.exists() else {})
+    unmapped, unmapped_waiting = merge_unmapped(read(UNMAPPED_ANNOTATIONS / "annotator_a.csv"),
+                                                read(UNMAPPED_ANNOTATIONS / "annotator_b.csv"), unmapped_third,
+                                                read(UNMAPPED_SAMPLE))
+    outputs[UNMAPPED_OUTPUT] = render(unmapped, UNMAPPED_COLUMNS)
     if args.check:
         same = all(path.exists() and path.read_text(encoding="utf-8") == text for path, text in outputs.items())
         print("adjudicated labels up to date" if same and not waiting else "adjudicated labels out of date")
         return 0 if same and not waiting else 1
     for path, text in outputs.items():
         path.write_text(text, encoding="utf-8")
-    print(f"{len(rows)} rows, {sum(r['resolution'] == 'agreed' for r in rows)} agreed, "
-          f"{sum(r['resolution'] == 'third' for r in rows)} by the third annotator, {len(waiting)} waiting: "
-          f"{' '.join(waiting)}")
+    for name, merged in (("MIDRC table", rows), ("unmapped sample", unmapped)):
+        print(f"{name}: {len(merged)} rows, {sum(r['resolution'] == 'agreed' for r in merged)} agreed, "
+              f"{sum(r['resolution'] == 'third' for r in merged)} by the third annotator")
+    print(f"{len(waiting)} waiting: {' '.join(waiting)}")
+    print(f"unmapped sample: {len(unmapped_waiting)} of {len(unmapped) + len(unmapped_waiting)} rows not "
+          "adjudicated yet")
     return 0
 
 

@@ -76,3 +76,32 @@ def test_merge(a: str, b: str, third: dict[str, str], want: tuple[str, str]) -> 
                                               {"9": ("1-1", "development")})
     assert (merged[0]["acceptable"], merged[0]["resolution"]) == want
     assert waiting == (["9"] if want[1] == "waiting" else [])
+
+
+def test_the_unmapped_sample_is_rows_of_midrc_list_outside_its_table() -> None:
+    from bench.data import unmapped_sample
+    from services.harmonize.text import key
+
+    source = {r["id"]: r for r in unmapped_sample.read_source()}  # refuses a copy that is not MIDRC's file
+    with unmapped_sample.OUTPUT.open(encoding="utf-8", newline="") as f:
+        sample = list(csv.DictReader(f))
+    assert len(sample) == unmapped_sample.SAMPLE_SIZE == len({r["id"] for r in sample})
+    table_keys = {r.key for r in read_midrc_table(corrected=False)}
+    for r in sample:
+        assert r == source[r["id"]]
+        assert key(r["description"]) not in table_keys
+
+
+def test_the_unmapped_sample_is_adjudicated_row_for_row() -> None:
+    with merge_annotations.UNMAPPED_SAMPLE.open(encoding="utf-8", newline="") as f:
+        sample = list(csv.DictReader(f))
+    with merge_annotations.UNMAPPED_OUTPUT.open(encoding="utf-8", newline="") as f:
+        adjudicated = list(csv.DictReader(f))
+    catalogue = build_mapper().catalogue
+    ids = [r["id"] for r in sample]
+    assert [r["id"] for r in adjudicated] == [i for i in ids if i in {r["id"] for r in adjudicated}]
+    assert len(adjudicated) >= len(sample) // 2
+    for r in adjudicated:
+        assert r["resolution"] in ("agreed", "third")
+        codes = r["acceptable"].split()
+        assert codes == ["none"] or (codes and all(c in catalogue for c in codes)), (r["id"], codes)
