@@ -52,22 +52,15 @@ def sample(rows: list[dict[str, str]], table_keys: set[str]) -> list[dict[str, s
     return sorted(sorted(fresh, key=rank)[:SAMPLE_SIZE], key=lambda r: int(r["id"]))
 
 
-def render(rows: list[dict[str, str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="compare with the file on disk instead of writing")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(HERE.parents[1]))
+    from bench.data.merge_annotations import render
     from services.harmonize.procedure import read_midrc_table
 
-    text = render(sample(read_source(), {r.key for r in read_midrc_table(corrected=False) if r.key}))
+    text = render(sample(read_source(), {r.key for r in read_midrc_table(corrected=False) if r.key}), COLUMNS)
     if args.check:
         same = OUTPUT.exists() and OUTPUT.read_text(encoding="utf-8") == text
         print("unmapped sample up to date" if same else "unmapped sample out of date")
