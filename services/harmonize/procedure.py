@@ -1022,7 +1022,8 @@ def _views_score(said: Views, code: Views) -> float:
     elif sc is not None and cc is not None:  # one count comes from named projections
         # a count range that the other side's projections fall in agrees when the description names them
         # too ("series, flat and erect" is a supine and an upright view)
-        consistent = _range_score(sc, cc) >= (0.3 if said.projections and code.projections else 0.85)
+        agreement = _range_score(sc, cc)
+        consistent = agreement > 0.0 if said.projections and code.projections else agreement >= 0.85
         count = 0.8 if consistent else 0.2
     else:
         count = 0.8
