@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,13 +21,13 @@ class Policy:
     qualifier_weights: dict[str, float]
     body_part: dict[str, float]
     series_type: dict[str, float]
+    contradicting_qualifiers: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def with_threshold(self, threshold: float | None) -> Policy:
         """The same policy with another review threshold (the HARMONIZE_REVIEW_THRESHOLD override)."""
         if threshold is None:
             return self
-        return Policy(threshold, self.confidence, self.weights, self.qualifier_weights, self.body_part,
-                      self.series_type)
+        return replace(self, review_threshold=threshold)
 
     def status(self, confidence: float) -> str:
         """`mapped` at or above the threshold, else `review`."""
@@ -46,6 +46,7 @@ def load_policy(path: Path) -> Policy:
         qualifier_weights={k: float(v) for k, v in raw["qualifier_weights"].items()},
         body_part={k: float(v) for k, v in raw["body_part"].items()},
         series_type={k: float(v) for k, v in raw["series_type"].items()},
+        contradicting_qualifiers={k: frozenset(v) for k, v in (raw.get("contradicting_qualifiers") or {}).items()},
     )
 
 

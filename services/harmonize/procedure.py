@@ -42,6 +42,8 @@ BLANKS = frozenset({"", "BLANK", "NONE"})
 #: Modalities whose codes differ by contrast and by views.
 CONTRAST_MODALITIES = frozenset({"CT", "MR", "RF", "XA"})
 VIEW_MODALITIES = frozenset({"XR", "MG", "RF"})
+#: Modalities whose whole-body codes fit a description naming the disease's site (PET lung cancer).
+WHOLE_BODY_MODALITIES = frozenset({"PT", "PT+CT"})
 #: Inputs of a procedure question, in the order their texts are read (first says most).
 TEXT_INPUTS = ("study_description", "requested_procedure_description", "protocol_name")
 
@@ -109,6 +111,7 @@ class Reading:
     implied: dict[str, Any] = field(default_factory=dict)  # attribute -> value of a strong default
     assumed: dict[str, Any] = field(default_factory=dict)  # attribute -> value of a weak default
     phrases: list[str] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)  # content words the vocabulary does not know
     conflicts: list[str] = field(default_factory=list)
     region_from_header: bool = False
 
@@ -196,6 +199,10 @@ class Lexicon:
     view_minimum: frozenset[str]
     view_range: frozenset[str]
     view_more: frozenset[str]
+    #: Words that name neither anatomy nor an exam (IMPORT, OUTSIDE, TREATMENT PLAN...): not "unread".
+    silent_words: frozenset[str] = frozenset()
+    #: A lone letter ending a description after its anatomy, read as the side (HIP R).
+    side_letters: dict[str, str] = field(default_factory=dict)
 
     def ancestors(self, region: str) -> frozenset[str]:
         seen: set[str] = set()
@@ -278,6 +285,8 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         view_minimum=_words(raw["view_minimum"]),
         view_range=_words(raw["view_range"]),
         view_more=_words(raw["view_more"]),
+        silent_words=_words(raw.get("silent_words", ())),
+        side_letters={str(k): str(v) for k, v in (raw.get("side_letters") or {}).items()},
     )
 
 
@@ -314,12 +323,17 @@ def _view_counts(words: Sequence[str], free: Sequence[bool], lexicon: Lexicon) -
             continue
         if word in lexicon.view_minimum and i + 1 < n and (m := _number(words[i + 1], lexicon)) is not None:
             return Views(m, None)
+        if (i + 2 < n and word + words[i + 1] in lexicon.view_minimum
+                and (m := _number(words[i + 2], lexicon)) is not None):  # AT LEAST 3
+            return Views(m, None)
         low = _number(word, lexicon)
         if low is None:
             continue
         j = i + 1
         if j + 1 < n and words[j] in lexicon.view_more and words[j + 1] in lexicon.view_words:
             return Views(low, None)
+        if j + 2 < n and words[j] + words[j + 1] in lexicon.view_more and words[j + 2] in lexicon.view_words:
+            return Views(low, None)  # 4 OR MORE VIEWS
         high = _number(words[j + 1], lexicon) if j + 1 < n and words[j] in lexicon.view_range else None
         if high is not None and j + 2 < n and words[j + 2] in lexicon.view_words and high >= low:
             return Views(low, high)
@@ -364,13 +378,33 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
                 reading.phrases.append(word)
         elif word in lexicon.contrast_words:
             bare_contrast = True
+        elif _content_word(word, lexicon):
+            reading.unread.append(word)
     if bare_contrast and not contrast_said and not reading.contrast:
         reading.contrast.add("W")
         reading.phrases.append("CONTRAST")
+    last = len(words) - 1
+    if (last > 0 and not covered[last] and words[last] in lexicon.side_letters and covered[last - 1]
+            and reading.regions and not reading.laterality):  # HIP R, RIBS L
+        reading.laterality.add(lexicon.side_letters[words[last]])
+        reading.phrases.append(words[last])
+        covered[last] = True
+        if reading.unread and reading.unread[-1] == words[last]:
+            reading.unread.pop()
     counts = _view_counts(words, [not c for c in covered], lexicon)
     if counts is not None:
         reading.views = Views(counts.low, counts.high, reading.views.projections)
     return reading
+
+
+def _content_word(word: str, lexicon: Lexicon) -> bool:
+    """An unread word that may name what was examined: not a number or code, not a view or silent word."""
+    if is_cjk(word):
+        return word not in lexicon.silent_words
+    if len(word) < 3 or any(ch.isdigit() for ch in word):
+        return False
+    return not (word in lexicon.silent_words or word in lexicon.view_words or word in lexicon.view_numbers
+                or word in lexicon.view_minimum or word in lexicon.view_range or word in lexicon.view_more)
 
 
 def _merge(readings: Sequence[Reading]) -> Reading:
@@ -393,6 +427,7 @@ def _merge(readings: Sequence[Reading]) -> Reading:
         for name, value in r.assumed.items():
             merged.assumed.setdefault(name, value)
         merged.phrases += r.phrases
+        merged.unread += r.unread
     return merged
 
 
@@ -650,6 +685,12 @@ class ProcedureMapper:
             code, confidence, rule_name = self._confidence(reading, ranked)
             if reading.phrases and not reading.region_from_header and "contradicts" not in rule_name:
                 code, confidence, rule_name = self._votes(_signature(attributes), code, confidence, rule_name)
+            if unsaid := self.unsaid(reading, self.catalogue[code]):
+                confidence = min(confidence, self.policy.confidence["unsaid_cap"])
+                rule_name += "+unsaid:" + ",".join(sorted(unsaid))
+            elif "UNSPECIFIED" in self.catalogue[code].regions and reading.unread:
+                confidence = min(confidence, self.policy.confidence["unread_words_cap"])
+                rule_name += "+unread"
         best = self.catalogue[code]
         candidates = [Candidate(code=best.code, meaning=best.name, confidence=round(confidence, 3))]
         for p, s in ranked:
@@ -668,6 +709,43 @@ class ProcedureMapper:
             inputs=shown if status != "mapped" else None,
             attributes=attributes,
         )
+
+    def unsaid(self, reading: Reading, p: Procedure) -> frozenset[str]:
+        """What code `p` states that the reading does not give: regions (see unsaid_regions) and purposes
+        weighing 1 or more in the policy (angio, pulmonary embolus, screening, guidance...)."""
+        def given(name: str) -> bool:
+            return name in reading.implied or name in reading.assumed
+
+        have = (reading.qualifiers | set(reading.implied.get("qualifiers", ()))
+                | set(reading.assumed.get("qualifiers", ())))
+        weights = self.policy.qualifier_weights
+        unsaid = {q for q in p.qualifiers - have if weights.get(q, 1.0) >= 1.0}
+        if p.laterality and not reading.laterality and not given("laterality"):
+            unsaid.add("laterality")
+        if p.views.said:
+            named = reading.views.projections | set(reading.implied.get("projections", ())) | set(
+                reading.assumed.get("projections", ()))
+            if not reading.views.said and not named and not given("views"):
+                unsaid.add("views")  # "LT FOOT" -> "XR Foot - left GE 3 Views"
+            elif p.views.projections and not named:
+                unsaid.add("projections")  # "CHEST 2 VIEWS" -> "XR Chest PA and Lateral"
+            elif _count_unsaid(reading.views, p.views):
+                unsaid.add("views")  # "MINIMUM 2 VIEWS" -> "GE 3 Views"
+        return self.unsaid_regions(reading, p) | unsaid
+
+    def unsaid_regions(self, reading: Reading, p: Procedure) -> frozenset[str]:
+        """Regions code `p` states that the reading neither gives nor contains: the code names more anatomy
+        (MR thoracic spine -> "Cervical and thoracic and lumbar spine") or a part of what was said (MR chest ->
+        "Heart"). A code naming a region that contains the said one is not unsaid (prostate -> "Pelvis")."""
+        said = set(reading.regions) | set(reading.implied.get("regions", ()))
+        if not said:
+            said = set(reading.assumed.get("regions", ()))
+        if not said or not p.regions or "UNSPECIFIED" in p.regions:
+            return frozenset()
+        containing = {a for r in said for a in self.lexicon.ancestors(r)}
+        if p.modality in WHOLE_BODY_MODALITIES:  # tumour imaging of any site covers the whole body
+            containing.add("WHOLEBODY")
+        return frozenset(r for r in p.regions if r not in said and r not in containing)
 
     # ---- steps
 
@@ -790,6 +868,8 @@ class ProcedureMapper:
         # regions
         regions, how = pick("regions", reading.regions)
         rs = self._regions(set(regions or ()), set(p.regions))
+        if regions and p.modality in WHOLE_BODY_MODALITIES and "WHOLEBODY" in p.regions:
+            rs = max(rs, (_MORE_SPECIFIC[1] + _LESS_SPECIFIC[1]) / 2)  # the whole body as every region's parent
         note(how, "regions", rs >= 0.99)
         parts.append((w["regions"], rs))
         # contrast
@@ -837,6 +917,9 @@ class ProcedureMapper:
         if reading.laterality and ls <= CONTRADICTION:
             contradicted.append("laterality")
         parts.append((w["laterality"], ls))
+        contrary = self.policy.contradicting_qualifiers
+        if any(p.qualifiers & contrary.get(q, frozenset()) for q in reading.qualifiers):
+            contradicted.append("qualifiers")
         # timing
         parts.append((w["timing"], _set_score(reading.timing, set(p.timing))))
         total = sum(weight for weight, _ in parts)
@@ -967,8 +1050,8 @@ def _contrast_score(said: str | None, code: str | None) -> float:
         return 0.5
     if code is None:
         return 0.6
-    if "WO_W" in (said, code):
-        return 0.3
+    if "WO_W" in (said, code):  # "WO and W" states a phase the text does not (or leaves one out)
+        return 0.15
     return 0.0
 
 
@@ -1036,6 +1119,21 @@ def _views_score(said: Views, code: Views) -> float:
     if count is None:
         return projections
     return 0.0 if count == 0.0 else (count + projections) / 2  # a count outside the code's range contradicts it
+
+
+def _count_unsaid(said: Views, code: Views) -> bool:
+    """The code's view count is narrower than, yet overlaps, the count the text gives (min 2 against GE 3), and
+    the text does not name the code's projections."""
+    if code.projections and said.projections and code.projections <= said.projections:
+        return False
+    sc, cc = _count(said), _count(code)
+    if sc is None or cc is None:
+        return False
+    s_hi = sc[1] if sc[1] is not None else 99
+    c_hi = cc[1] if cc[1] is not None else 99
+    inside = cc[0] <= sc[0] and s_hi <= c_hi
+    disjoint = s_hi < cc[0] or c_hi < sc[0]
+    return not inside and not disjoint
 
 
 def _range_score(said: tuple[int, int | None], code: tuple[int, int | None]) -> float:

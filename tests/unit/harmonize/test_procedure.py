@@ -156,3 +156,78 @@ def test_vocabulary_2_2_readings(modality: str, description: str, loinc: str) ->
 def test_vocabulary_2_3_readings(modality: str, description: str, loinc: str) -> None:
     result = READER.map(modality, study_description=description)
     assert result.candidates[0].code == loinc, (result.attributes, result.candidates)
+
+
+@pytest.mark.parametrize(
+    ("modality", "description", "best", "unsaid"),
+    [("MR", "MR THORACIC SPINE WITHOUT CONTRAST", "30854-4", "CSPINE"),  # the code adds cervical and lumbar spine
+     ("MR", "MR PROSTATE WITH AND WITHOUT CONTRAST", "97392-5", "ABDOMEN"),  # pelvis would fit; abdomen is unsaid
+     ("MR", "MR CHEST WITH AND WITHOUT CONTRAST", "36357-2", "HEART"),  # a part of the chest, not the chest
+     ("CT", "CT NECK W IV CONTRAST", "36234-3", "angio"),  # a CT angiogram was not said
+     ("CR", "XR HAND AT LEAST 3 VIEWS", None, "laterality"),  # the side is not said
+     ("CR", "X-RAY TOE MINIMUM 2 VIEWS - LEFT", None, "views")],  # "GE 3 views" is narrower than "minimum 2"
+)
+def test_a_code_stating_what_the_description_does_not_is_withheld(
+    modality: str, description: str, best: str | None, unsaid: str,
+) -> None:
+    result = READER.map(modality, study_description=description)
+    assert result.status == "review", result
+    assert result.confidence < default_policy().review_threshold
+    if best:
+        assert result.candidates[0].code == best
+    assert "+unsaid:" in result.rule and unsaid in result.rule.split("+unsaid:")[1].split(","), result.rule
+
+
+@pytest.mark.parametrize(
+    ("modality", "description", "loinc"),
+    [("MR", "MRI P SHOULDER W, LT", None),  # shoulder is read; "Unspecified body region" contradicts it
+     ("MR", "MR RIGHT FOREFOOT W AND WO IV CONTRAST", None),
+     ("CT", "CT ENTEROGRAPHY WITH CONTRAST", "25045-6"),  # an unread word may name the anatomy
+     ("CR", "XR SCAPULA RIGHT", None)],
+)
+def test_an_unspecified_region_code_is_not_emitted_for_anatomy_it_cannot_name(
+    modality: str, description: str, loinc: str | None,
+) -> None:
+    result = READER.map(modality, study_description=description)
+    assert result.status == "review", result
+    if loinc:
+        assert result.candidates[0].code == loinc and result.rule.endswith("+unread"), result
+
+
+@pytest.mark.parametrize(
+    ("modality", "description", "loinc"),
+    [("MR", "MR REFERENCE IMPORT", "25056-3"), ("CT", "CT BODY OUTSIDE IMAGE", "25045-6")],
+)
+def test_an_unspecified_region_code_is_emitted_when_nothing_names_a_region(
+    modality: str, description: str, loinc: str,
+) -> None:
+    result = READER.map(modality, study_description=description)
+    assert (result.status, result.code) == ("mapped", loinc), result
+
+
+def test_contrast_without_and_with_contradicts_a_single_phase() -> None:
+    result = READER.map("MR", study_description="MRI ABDOMEN W/O CONTRAST")
+    assert result.candidates[0].code == "24557-1"  # the only MR abdomen code says "WO and W"
+    assert result.status == "review" and "contradicts:contrast" in result.rule, result
+
+
+def test_a_tracer_other_than_fdg_contradicts_an_fdg_code() -> None:
+    result = READER.map("PT", study_description="PET TUMOR IMAGING WITH DOTATATE", study_modalities=("CT", "PT"))
+    assert result.status == "review" and "contradicts:qualifiers" in result.rule, result
+    fdg = READER.map("PT", study_description="PET LYMPHOMA (W/LOW DOSE CT)", study_modalities=("CT", "PT"))
+    assert fdg.candidates[0].code == "81555-5" and "contradicts" not in fdg.rule, fdg  # FDG when none is named
+
+
+@pytest.mark.parametrize(
+    ("modality", "description", "loinc"),
+    [("CT,PT", "PET ESOPHAGEAL OR GASTRIC CANCER (W/LOW DOSE CT)", "81555-5"),  # the whole body, not the site
+     ("CR", "XR CHEST 4 OR MORE VIEWS", "44211-1"),  # "4 OR MORE" is an open count
+     ("CR", "HIP R", None)],  # a lone side letter after the anatomy
+)
+def test_vocabulary_2_4_readings(modality: str, description: str, loinc: str | None) -> None:
+    mods = modality.split(",")
+    result = READER.map(mods[-1], study_description=description, study_modalities=mods)
+    if loinc:
+        assert result.candidates[0].code == loinc, (result.attributes, result.candidates)
+    else:
+        assert result.attributes is not None and result.attributes.laterality == "right", result.attributes
