@@ -711,8 +711,9 @@ class ProcedureMapper:
         )
 
     def unsaid(self, reading: Reading, p: Procedure) -> frozenset[str]:
-        """What code `p` states that the reading does not give: regions (see unsaid_regions) and purposes
-        weighing 1 or more in the policy (angio, pulmonary embolus, screening, guidance...)."""
+        """What code `p` states that the reading neither gives nor takes from a default: regions (see
+        unsaid_regions), contrast, side, views or projections, and purposes weighing 1 or more in the policy
+        (angio, pulmonary embolus, screening, guidance...)."""
         def given(name: str) -> bool:
             return name in reading.implied or name in reading.assumed
 
@@ -722,6 +723,8 @@ class ProcedureMapper:
         unsaid = {q for q in p.qualifiers - have if weights.get(q, 1.0) >= 1.0}
         if p.laterality and not reading.laterality and not given("laterality"):
             unsaid.add("laterality")
+        if p.contrast and not reading.contrast and not given("contrast"):
+            unsaid.add("contrast")  # "ABDOMEN^LIVER" -> "MR Abdomen WO and W contrast IV"
         if p.views.said:
             named = reading.views.projections | set(reading.implied.get("projections", ())) | set(
                 reading.assumed.get("projections", ()))
@@ -1006,7 +1009,9 @@ class ProcedureMapper:
     def _confidence(self, reading: Reading, ranked: Sequence[tuple[Procedure, Score]]) -> tuple[str, float, str]:
         c = self.policy.confidence
         best, score = ranked[0]
-        runner = next((s.value for p, s in ranked[1:] if p.code != best.code), 0.0)
+        # a runner-up the description contradicts, or one stating what it does not say, competes with nothing
+        runner = next((s.value for p, s in ranked[1:]
+                       if p.code != best.code and not s.contradicted and not self.unsaid(reading, p)), 0.0)
         confidence = min(score.value, 1.0)
         confidence -= c["implied_penalty"] * len(score.implied)
         confidence -= c["assumed_penalty"] * len(score.assumed)
@@ -1017,6 +1022,8 @@ class ProcedureMapper:
         if gap < c["ambiguity_margin"]:
             confidence -= c["ambiguity_slope"] * (c["ambiguity_margin"] - gap)
         confidence = max(0.0, min(c["parse_cap"], confidence))
+        if reading.region_from_header:  # the header alone is never as sure as a reading of the text
+            confidence = min(confidence, c["parse_cap"] - c["region_from_header"])
         if score.contradicted:  # the closest code still says otherwise: never emitted
             confidence = min(confidence, c["contradiction_cap"])
         if not reading.phrases and not reading.region_from_header:  # not one word understood

@@ -165,7 +165,8 @@ def test_vocabulary_2_3_readings(modality: str, description: str, loinc: str) ->
      ("MR", "MR CHEST WITH AND WITHOUT CONTRAST", "36357-2", "HEART"),  # a part of the chest, not the chest
      ("CT", "CT NECK W IV CONTRAST", "36234-3", "angio"),  # a CT angiogram was not said
      ("CR", "XR HAND AT LEAST 3 VIEWS", None, "laterality"),  # the side is not said
-     ("CR", "X-RAY TOE MINIMUM 2 VIEWS - LEFT", None, "views")],  # "GE 3 views" is narrower than "minimum 2"
+     ("CR", "X-RAY TOE MINIMUM 2 VIEWS - LEFT", None, "views"),  # "GE 3 views" is narrower than "minimum 2"
+     ("MR", "ABDOMEN^LIVER", "24557-1", "contrast")],  # the only MR abdomen code says "WO and W"
 )
 def test_a_code_stating_what_the_description_does_not_is_withheld(
     modality: str, description: str, best: str | None, unsaid: str,
@@ -231,3 +232,9 @@ def test_vocabulary_2_4_readings(modality: str, description: str, loinc: str | N
         assert result.candidates[0].code == loinc, (result.attributes, result.candidates)
     else:
         assert result.attributes is not None and result.attributes.laterality == "right", result.attributes
+
+
+def test_a_runner_up_stating_unsaid_anatomy_does_not_make_the_answer_ambiguous() -> None:
+    result = READER.map("CT", study_description="CT PELVIS WO IV CONTRAST")
+    # "CT Abdomen and Pelvis WO contrast" scores close, but states an abdomen the text does not
+    assert (result.status, result.code) == ("mapped", "24865-8"), result
