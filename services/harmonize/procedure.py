@@ -131,6 +131,11 @@ class Reading:
             return "bilateral"
         return next(iter(self.laterality))
 
+    def given(self, attribute: str) -> set[str]:
+        """A set attribute (regions, qualifiers, projections) as said, implied and assumed together."""
+        said = self.views.projections if attribute == "projections" else getattr(self, attribute)
+        return set(said) | set(self.implied.get(attribute, ())) | set(self.assumed.get(attribute, ()))
+
     def said(self, attribute: str) -> bool:
         """Whether the description itself (not a default) gives `attribute`."""
         if attribute == "views":
@@ -389,8 +394,6 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
         reading.laterality.add(lexicon.side_letters[words[last]])
         reading.phrases.append(words[last])
         covered[last] = True
-        if reading.unread and reading.unread[-1] == words[last]:
-            reading.unread.pop()
     counts = _view_counts(words, [not c for c in covered], lexicon)
     if counts is not None:
         reading.views = Views(counts.low, counts.high, reading.views.projections)
@@ -717,17 +720,14 @@ class ProcedureMapper:
         def given(name: str) -> bool:
             return name in reading.implied or name in reading.assumed
 
-        have = (reading.qualifiers | set(reading.implied.get("qualifiers", ()))
-                | set(reading.assumed.get("qualifiers", ())))
         weights = self.policy.qualifier_weights
-        unsaid = {q for q in p.qualifiers - have if weights.get(q, 1.0) >= 1.0}
+        unsaid = {q for q in p.qualifiers - reading.given("qualifiers") if weights.get(q, 1.0) >= 1.0}
         if p.laterality and not reading.laterality and not given("laterality"):
             unsaid.add("laterality")
         if p.contrast and not reading.contrast and not given("contrast"):
             unsaid.add("contrast")  # "ABDOMEN^LIVER" -> "MR Abdomen WO and W contrast IV"
         if p.views.said:
-            named = reading.views.projections | set(reading.implied.get("projections", ())) | set(
-                reading.assumed.get("projections", ()))
+            named = reading.given("projections")
             if not reading.views.said and not named and not given("views"):
                 unsaid.add("views")  # "LT FOOT" -> "XR Foot - left GE 3 Views"
             elif p.views.projections and not named:
@@ -1134,25 +1134,28 @@ def _count_unsaid(said: Views, code: Views) -> bool:
     if code.projections and said.projections and code.projections <= said.projections:
         return False
     sc, cc = _count(said), _count(code)
-    if sc is None or cc is None:
-        return False
-    s_hi = sc[1] if sc[1] is not None else 99
-    c_hi = cc[1] if cc[1] is not None else 99
-    inside = cc[0] <= sc[0] and s_hi <= c_hi
-    disjoint = s_hi < cc[0] or c_hi < sc[0]
-    return not inside and not disjoint
+    return sc is not None and cc is not None and _range_relation(sc, cc) == "overlap"
 
 
-def _range_score(said: tuple[int, int | None], code: tuple[int, int | None]) -> float:
+def _range_relation(said: tuple[int, int | None], code: tuple[int, int | None]) -> str:
+    """`same`, `inside` (the code's range holds the text's), `overlap` (the code states a count the text leaves
+    open) or `apart`."""
     if said == code:
-        return 1.0
+        return "same"
     s_hi = said[1] if said[1] is not None else 99
     c_hi = code[1] if code[1] is not None else 99
     if code[0] <= said[0] and s_hi <= c_hi:
-        return 0.85
-    if said[0] <= c_hi and code[0] <= s_hi:  # overlapping: the code states a count the text leaves open
-        return 0.3
-    return 0.0
+        return "inside"
+    if said[0] <= c_hi and code[0] <= s_hi:
+        return "overlap"
+    return "apart"
+
+
+_RANGE_SCORES = {"same": 1.0, "inside": 0.85, "overlap": 0.3, "apart": 0.0}
+
+
+def _range_score(said: tuple[int, int | None], code: tuple[int, int | None]) -> float:
+    return _RANGE_SCORES[_range_relation(said, code)]
 
 
 def _projection_score(said: frozenset[str], code: frozenset[str]) -> float:
