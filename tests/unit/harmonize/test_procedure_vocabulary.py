@@ -109,3 +109,12 @@ def test_lexicon_refuses_unknown_regions(tmp_path: Path) -> None:
     bad.write_text(source.replace("regions: [CHEST, ABDOMEN, PELVIS]}", "regions: [CHEST, BELLY, PELVIS]}", 1))
     with pytest.raises(VocabularyError, match="BELLY"):
         load_lexicon(bad.parent)
+
+
+def test_silent_words_and_side_letters_name_no_vocabulary_phrase() -> None:
+    lexicon = load_lexicon()
+    phrases = {m.phrase for word in lexicon.silent_words for m in lexicon.phrases.find([word])}
+    assert not phrases, phrases  # a phrase is read as the phrase: listing it as silent would mislead
+    assert set(lexicon.side_letters) == {"L", "R"} and set(lexicon.side_letters.values()) == {"left", "right"}
+    regions = {m.phrase for word in lexicon.side_letters for m in lexicon.phrases.find([word])}
+    assert not regions, regions
