@@ -105,3 +105,30 @@ def test_the_unmapped_sample_is_adjudicated_row_for_row() -> None:
         assert r["resolution"] in ("agreed", "third")
         codes = r["acceptable"].split()
         assert codes == ["none"] or (codes and all(c in catalogue for c in codes)), (r["id"], codes)
+
+
+def test_fresh_set_second_part_errors_stay_sealed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """The bench lists the fresh set's errors on its first part only, unless the blind part is unsealed."""
+    from bench import harmonize_eval
+
+    with harmonize_eval.UNMAPPED_SAMPLE.open(encoding="utf-8", newline="") as f:
+        order = [r["id"] for r in csv.DictReader(f)]
+    first, second = order[0], order[harmonize_eval.UNMAPPED_PART_ONE_ROWS]
+    adjudicated = tmp_path / "unmapped_adjudicated.csv"
+    with adjudicated.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=merge_annotations.UNMAPPED_COLUMNS)
+        writer.writeheader()
+        for row_id, description in ((first, "FIRST PART CT CHEST WO"), (second, "SECOND PART CT CHEST WO")):
+            writer.writerow({"id": row_id, "modality": "CT", "description": description, "frequency": "1",
+                             "acceptable": "none", "annotator_a": "none", "annotator_b": "none",
+                             "resolution": "agreed", "note": ""})
+    monkeypatch.setattr(harmonize_eval, "UNMAPPED_ADJUDICATED", adjudicated)
+
+    sealed = harmonize_eval.evaluate_unmapped(True)
+    printed = capsys.readouterr().out
+    assert "FIRST PART" in printed and "SECOND PART" not in printed
+    assert sealed["parts"]["second"]["rows"] == 1 and sealed["parts"]["second"]["right"] == 0.0
+
+    harmonize_eval.evaluate_unmapped(True, unseal_blind=True)
+    assert "SECOND PART" in capsys.readouterr().out
