@@ -54,6 +54,8 @@ PROBES = ROOT / "tests" / "unit" / "harmonize" / "data" / "probe_descriptions.cs
 ADJUDICATED = ROOT / "bench" / "data" / "midrc_adjudicated.csv"
 UNMAPPED_ADJUDICATED = ROOT / "bench" / "data" / "unmapped_adjudicated.csv"
 UNMAPPED_SAMPLE = ROOT / "bench" / "data" / "unmapped_sample.csv"
+UNMAPPED_DEVELOPMENT = ROOT / "bench" / "data" / "unmapped_development.csv"
+UNMAPPED_DEVELOPMENT_LABELS = ROOT / "bench" / "data" / "annotations" / "unmapped_development" / "annotator.csv"
 
 
 def held_out(row: TableRow) -> bool:
@@ -204,9 +206,44 @@ def evaluate_unmapped(show_errors: bool, *, unseal_blind: bool = False) -> dict[
     with UNMAPPED_SAMPLE.open(encoding="utf-8", newline="") as f:
         order = [r["id"] for r in csv.DictReader(f)]
     part_one = set(order[:UNMAPPED_PART_ONE_ROWS])
+    outcomes, errors = _map_labelled(rows, part_one)
+    if show_errors:
+        print("unmapped-sample rows the mapper gets wrong" + ("" if unseal_blind else " (first part only)") + ":")
+        for in_part_one, line in errors:
+            if in_part_one or unseal_blind:
+                print(f"  {line}")
+    report = {"sample_rows": len(order), **_unmapped_figures(outcomes)}
+    report["parts"] = {
+        "first": {"sample_rows": len(part_one), **_unmapped_figures([o for o in outcomes if o[0]])},
+        "second": {"sample_rows": len(order) - len(part_one), **_unmapped_figures([o for o in outcomes if not o[0]])},
+    }
+    return report
+
+
+def evaluate_unmapped_development(show_errors: bool) -> dict[str, Any]:
+    """The development sample of descriptions outside MIDRC's table (unmapped_development.csv), labelled by one
+    annotator by the same protocol: what rules for such descriptions are written against."""
+    if not UNMAPPED_DEVELOPMENT_LABELS.exists():
+        return {"skipped": f"{UNMAPPED_DEVELOPMENT_LABELS.name} not written yet"}
+    with UNMAPPED_DEVELOPMENT.open(encoding="utf-8", newline="") as f:
+        frequency = {r["id"]: r["frequency"] for r in csv.DictReader(f)}
+    with UNMAPPED_DEVELOPMENT_LABELS.open(encoding="utf-8", newline="") as f:
+        rows = [{**r, "frequency": frequency[r["id"]]} for r in csv.DictReader(f)]
+    outcomes, errors = _map_labelled(rows, set())
+    if show_errors:
+        for _, line in errors:
+            print(f"  unmapped-dev {line}")
+    return {"sample_rows": len(frequency), **_unmapped_figures(outcomes)}
+
+
+Outcome = tuple[bool, frozenset[str], str | None, str, str | None, bool, int]
+
+
+def _map_labelled(rows: Sequence[dict[str, str]], part_one: set[str]) -> tuple[list[Outcome], list[tuple[bool, str]]]:
+    """Each labelled row mapped by the mapper as deployed: its outcome, and an error line where it is wrong."""
     mapper = build_mapper()
-    outcomes = []
-    errors = []
+    outcomes: list[Outcome] = []
+    errors: list[tuple[bool, str]] = []
     for r in rows:
         modalities = frozenset(m.strip(" []'\"").upper() for m in r["modality"].split(",")) - {""}
         mods = sorted(modalities)
@@ -216,23 +253,14 @@ def evaluate_unmapped(show_errors: bool, *, unseal_blind: bool = False) -> dict[
         best = m.candidates[0].code if m.candidates else None
         ok = adjudicated_right(fits, best, m.status)
         outcomes.append((r["id"] in part_one, fits, best, m.status, m.code, ok, max(1, int(r["frequency"] or 0))))
-        if not ok and (r["id"] in part_one or unseal_blind):
-            errors.append(f"{r['modality']:8} {r['description'][:46]!r:48} adjudicated "
-                          f"{' '.join(sorted(fits)) or 'none':18} got {best} {m.status} {m.confidence:.2f} {m.rule}")
-    if show_errors:
-        print("unmapped-sample rows the mapper gets wrong" + ("" if unseal_blind else " (first part only)") + ":")
-        for line in errors:
-            print(f"  {line}")
-    report = {"sample_rows": len(order), **_unmapped_figures(outcomes)}
-    report["parts"] = {
-        "first": {"sample_rows": len(part_one), **_unmapped_figures([o for o in outcomes if o[0]])},
-        "second": {"sample_rows": len(order) - len(part_one), **_unmapped_figures([o for o in outcomes if not o[0]])},
-    }
-    return report
+        if not ok:
+            errors.append((r["id"] in part_one,
+                           f"{r['modality']:8} {r['description'][:46]!r:48} adjudicated "
+                           f"{' '.join(sorted(fits)) or 'none':18} got {best} {m.status} {m.confidence:.2f} {m.rule}"))
+    return outcomes, errors
 
 
-def _unmapped_figures(outcomes: Sequence[tuple[bool, frozenset[str], str | None, str, str | None, bool, int]],
-                      ) -> dict[str, Any]:
+def _unmapped_figures(outcomes: Sequence[Outcome]) -> dict[str, Any]:
     fitting = [o for o in outcomes if o[1]]
     unfit = [o for o in outcomes if not o[1]]
     emitted = [o for o in fitting if o[3] == "mapped"]
@@ -416,6 +444,13 @@ def evaluate_geometry() -> dict[str, Any]:
             "excluded": excluded}
 
 
+def _figures_line(figures: dict[str, Any]) -> str:
+    return (f"right {figures['right']:.1%} ({figures['right_weighted_by_frequency']:.1%} weighted by frequency); "
+            f"{figures['fitting_rows']} rows a catalogue code fits: top-1 {figures['top1']:.1%}, emitted "
+            f"{figures['emitted']:.1%}, of which {figures['emitted_precision']:.1%} right; "
+            f"{figures['no_fitting_code_rows']} rows no code fits: withheld {figures['no_fitting_code_withheld']:.1%}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
@@ -431,6 +466,12 @@ def main(argv: list[str] | None = None) -> int:
         dev = evaluate_development(args.errors)
         print(f"development part, leave one description out: {dev['rows']} rows, top-1 against the adjudicated "
               f"labels {dev['top1_adjudicated']:.1%}, against MIDRC's {dev['top1_midrc']:.1%}")
+        fresh_dev = evaluate_unmapped_development(args.errors)
+        if "skipped" in fresh_dev:
+            print(f"unmapped development sample: {fresh_dev['skipped']}")
+        else:
+            print(f"unmapped development sample, {fresh_dev['rows']} of {fresh_dev['sample_rows']} rows labelled: "
+                  + _figures_line(fresh_dev))
         return 0
 
     report: dict[str, Any] = {"versions": default_harmonizer().rules}
@@ -465,12 +506,7 @@ def main(argv: list[str] | None = None) -> int:
             if not figures["rows"]:
                 print(f"  {name}: no row adjudicated yet")
                 continue
-            print(f"  {name}, {figures['rows']} rows: right {figures['right']:.1%} "
-                  f"({figures['right_weighted_by_frequency']:.1%} weighted by frequency); "
-                  f"{figures['fitting_rows']} rows a catalogue code fits: top-1 {figures['top1']:.1%}, emitted "
-                  f"{figures['emitted']:.1%}, of which {figures['emitted_precision']:.1%} right; "
-                  f"{figures['no_fitting_code_rows']} rows no code fits: withheld "
-                  f"{figures['no_fitting_code_withheld']:.1%}")
+            print(f"  {name}, {figures['rows']} rows: " + _figures_line(figures))
     real = report["real_headers"] = evaluate_real_headers()
     print(f"real headers: {real['series']} series; procedure {real['procedure_emitted_and_right']}/"
           f"{real['procedure_labelled']} emitted and right, {real['no_fitting_code_not_emitted']}/"

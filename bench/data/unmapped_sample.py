@@ -1,5 +1,6 @@
 """Build unmapped_sample.csv: a fixed random sample of the descriptions MIDRC's sites sent that MIDRC's table
-does not map, for a test set labelled after the vocabulary was frozen (see ADJUDICATION.md).
+does not map, for a test set labelled after the vocabulary was frozen (see ADJUDICATION.md); and
+unmapped_development.csv, the next rows of the same ranking, labelled for writing rules against.
 
     .venv/bin/python bench/data/unmapped_sample.py [--check]
 
@@ -10,7 +11,8 @@ the Gen3 data commons whose description has no row in MIDRC's mapping table.
 
 The sample: rows whose description, normalised as the mapper normalises it, is not a key of MIDRC's table
 (those would be table lookups, not readings), ranked by a salted SHA-256 of modality and description; the
-first SAMPLE_SIZE. `id` is the row's line in the source file.
+first SAMPLE_SIZE are the test sample, the next DEVELOPMENT_SIZE the development sample. `id` is the row's line
+in the source file.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ SOURCE_SHA256 = "c3e7ee805794a1913c04eb54143629c56beaa327fa465d071e8c8b6ebc1add2
 OUTPUT = HERE / "unmapped_sample.csv"
 SAMPLE_SALT = "radcurate-unmapped-sample-1:"
 SAMPLE_SIZE = 400
+DEVELOPMENT_OUTPUT = HERE / "unmapped_development.csv"
+DEVELOPMENT_SIZE = 300
 COLUMNS = ["id", "modality", "description", "frequency"]
 
 
@@ -45,11 +49,14 @@ def rank(row: dict[str, str]) -> str:
     return hashlib.sha256(f"{SAMPLE_SALT}{row['modality']}|{row['description']}".encode()).hexdigest()
 
 
-def sample(rows: list[dict[str, str]], table_keys: set[str]) -> list[dict[str, str]]:
+def sample(rows: list[dict[str, str]], table_keys: set[str], start: int = 0,
+           size: int = SAMPLE_SIZE) -> list[dict[str, str]]:
+    """Rows `start` to `start + size` of the ranking of the rows whose description is not a table key, in file
+    order."""
     from services.harmonize.text import key
 
     fresh = [r for r in rows if key(r["description"]) not in table_keys]
-    return sorted(sorted(fresh, key=rank)[:SAMPLE_SIZE], key=lambda r: int(r["id"]))
+    return sorted(sorted(fresh, key=rank)[start:start + size], key=lambda r: int(r["id"]))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,13 +67,18 @@ def main(argv: list[str] | None = None) -> int:
     from bench.data.merge_annotations import render
     from services.harmonize.procedure import read_midrc_table
 
-    text = render(sample(read_source(), {r.key for r in read_midrc_table(corrected=False) if r.key}), COLUMNS)
+    rows = read_source()
+    keys = {r.key for r in read_midrc_table(corrected=False) if r.key}
+    outputs = {OUTPUT: render(sample(rows, keys), COLUMNS),
+               DEVELOPMENT_OUTPUT: render(sample(rows, keys, SAMPLE_SIZE, DEVELOPMENT_SIZE), COLUMNS)}
+    stale = [path.name for path, text in outputs.items()
+             if not path.exists() or path.read_text(encoding="utf-8") != text]
     if args.check:
-        same = OUTPUT.exists() and OUTPUT.read_text(encoding="utf-8") == text
-        print("unmapped sample up to date" if same else "unmapped sample out of date")
-        return 0 if same else 1
-    OUTPUT.write_text(text, encoding="utf-8")
-    print(f"{text.count(chr(10)) - 1} rows written to {OUTPUT.name}")
+        print(f"out of date: {', '.join(stale)}" if stale else "unmapped samples up to date")
+        return 1 if stale else 0
+    for path, text in outputs.items():
+        path.write_text(text, encoding="utf-8")
+        print(f"{text.count(chr(10)) - 1} rows written to {path.name}")
     return 0
 
 

@@ -78,18 +78,23 @@ def test_merge(a: str, b: str, third: dict[str, str], want: tuple[str, str]) -> 
     assert waiting == (["9"] if want[1] == "waiting" else [])
 
 
-def test_the_unmapped_sample_is_rows_of_midrc_list_outside_its_table() -> None:
+def test_the_unmapped_samples_are_disjoint_rows_of_midrc_list_outside_its_table() -> None:
     from bench.data import unmapped_sample
     from services.harmonize.text import key
 
     source = {r["id"]: r for r in unmapped_sample.read_source()}  # refuses a copy that is not MIDRC's file
-    with unmapped_sample.OUTPUT.open(encoding="utf-8", newline="") as f:
-        sample = list(csv.DictReader(f))
-    assert len(sample) == unmapped_sample.SAMPLE_SIZE == len({r["id"] for r in sample})
     table_keys = {r.key for r in read_midrc_table(corrected=False)}
-    for r in sample:
-        assert r == source[r["id"]]
-        assert key(r["description"]) not in table_keys
+    ids: dict[Path, set[str]] = {}
+    for path, size in ((unmapped_sample.OUTPUT, unmapped_sample.SAMPLE_SIZE),
+                       (unmapped_sample.DEVELOPMENT_OUTPUT, unmapped_sample.DEVELOPMENT_SIZE)):
+        with path.open(encoding="utf-8", newline="") as f:
+            sample = list(csv.DictReader(f))
+        ids[path] = {r["id"] for r in sample}
+        assert len(sample) == size == len(ids[path])
+        for r in sample:
+            assert r == source[r["id"]]
+            assert key(r["description"]) not in table_keys
+    assert not ids[unmapped_sample.OUTPUT] & ids[unmapped_sample.DEVELOPMENT_OUTPUT]
 
 
 def test_the_unmapped_sample_is_adjudicated_row_for_row() -> None:
