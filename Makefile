@@ -27,9 +27,12 @@ demo: install ## start the stack, push the sample studies, wait until indexed, p
 
 test: install lint k8s-check test-contracts test-unit test-fuzz test-stack test-e2e ## everything CI runs (starts and stops its own servers)
 
+BENCH_MODULES := $(subst /,.,$(basename $(wildcard bench/*.py bench/data/*.py)))
+
 lint: ## ruff, mypy and the JSON Schema drift check
 	.venv/bin/ruff check .
 	.venv/bin/mypy contracts services radcurate
+	.venv/bin/mypy $(patsubst %,-m %,$(BENCH_MODULES))
 	$(PYTHON) -m contracts.schema check
 	$(PYTHON) -m services.deid.standard.generate_iod_types --check
 

@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pydicom
 from pydicom.data import get_testdata_file
-from pydicom.dataset import Dataset
+from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.uid import UID
 
 from services.deid.deidentify import Deidentifier
 from services.deid.profile import builtin_profile
@@ -95,7 +96,7 @@ def make_corpus(count: int, rows: int = 512) -> Corpus:
             "SOPInstanceUID": f"{uid_root}.4.{index}",
         }
         ds = template.copy()
-        ds.file_meta = template.file_meta.copy()
+        ds.file_meta = FileMetaDataset(template.file_meta)
         for keyword, value in phi.items():
             setattr(ds, keyword, value)
         ds.StudyDescription = f"CT CHEST {name} ALICIA"
@@ -115,7 +116,7 @@ def make_corpus(count: int, rows: int = 512) -> Corpus:
         ds.ImagePositionPatient = [0.0, 0.0, float(index % SLICES_PER_SERIES) * 2.5]
         ds.Rows = ds.Columns = rows
         ds.PixelData = pixels.tobytes()
-        ds.file_meta.MediaStorageSOPInstanceUID = phi["SOPInstanceUID"]
+        ds.file_meta.MediaStorageSOPInstanceUID = UID(phi["SOPInstanceUID"])
         previous = None if first_of_series else index - 1
         if previous is not None:
             ds.ReferencedImageSequence = [

@@ -439,7 +439,7 @@ def evaluate_geometry() -> dict[str, Any]:
         agree = same_size and max_spacing <= 0.01 and max_cosine <= 1e-4
         results.append({"series": name, "agree": agree, "max_spacing_diff_mm": round(max_spacing, 5),
                         "max_cosine_diff": round(max_cosine, 7), "slices": g.slice_count, "plane": g.plane})
-    agreed = sum(r["agree"] for r in results)
+    agreed = sum(bool(r["agree"]) for r in results)
     return {"series": len(results), "agree": agreed, "agreement": agreed / max(1, len(results)), "results": results,
             "excluded": excluded}
 

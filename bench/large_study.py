@@ -16,6 +16,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -102,7 +103,8 @@ def main() -> int:
 
             from pymongo import MongoClient
 
-            progress = MongoClient(env["MONGO_URI"])[env["MONGO_DB"]]["pipeline"].find_one({"study_uid": uid}) or {}
+            pipeline: Any = MongoClient(env["MONGO_URI"])[env["MONGO_DB"]]["pipeline"]
+            progress: dict[str, Any] = pipeline.find_one({"study_uid": uid}) or {}
             stages = progress.get("stages", {})
 
             print(f"\nstudy: {len(sample.files)} CT instances, {size_mb:.0f} MB; indexed with "

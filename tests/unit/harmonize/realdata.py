@@ -49,7 +49,11 @@ class Labelled:
 
     def deidentified(self, headers: list[Dataset]) -> DeidentifiedSeries:
         ds = headers[0]
-        text = lambda k: (str(ds.get(k)).strip() or None) if ds.get(k) not in (None, "") else None  # noqa: E731
+
+        def text(keyword: str) -> str | None:
+            value = ds.get(keyword)
+            return (str(value).strip() or None) if value not in (None, "") else None
+
         return DeidentifiedSeries(
             series_uid="2.25.1", research_series_id="real", modality=str(ds.get("Modality") or "OT"),
             instance_count=len(headers), series_description=text("SeriesDescription"),
