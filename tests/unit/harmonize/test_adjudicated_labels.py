@@ -137,3 +137,18 @@ def test_fresh_set_second_part_errors_stay_sealed(tmp_path: Path, monkeypatch: p
 
     harmonize_eval.evaluate_unmapped(True, unseal_blind=True)
     assert "SECOND PART" in capsys.readouterr().out
+
+
+def test_the_development_sample_labels_are_its_rows_in_catalogue_codes() -> None:
+    from bench import harmonize_eval
+
+    with harmonize_eval.UNMAPPED_DEVELOPMENT.open(encoding="utf-8", newline="") as f:
+        sample = {r["id"]: r for r in csv.DictReader(f)}
+    with harmonize_eval.UNMAPPED_DEVELOPMENT_LABELS.open(encoding="utf-8", newline="") as f:
+        labels = list(csv.DictReader(f))
+    catalogue = build_mapper().catalogue
+    assert [r["id"] for r in labels] == sorted(sample, key=int)
+    for r in labels:
+        assert (r["modality"], r["description"]) == (sample[r["id"]]["modality"], sample[r["id"]]["description"])
+        codes = r["acceptable"].split()
+        assert codes == ["none"] or (codes and all(c in catalogue for c in codes)), (r["id"], codes)
