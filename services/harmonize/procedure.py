@@ -208,6 +208,10 @@ class Lexicon:
     silent_words: frozenset[str] = frozenset()
     #: A lone letter ending a description after its anatomy, read as the side (HIP R).
     side_letters: dict[str, str] = field(default_factory=dict)
+    #: Parts of a region examined as regions of their own: a code for the containing region drops them.
+    own_regions: frozenset[str] = frozenset()
+    #: What a W / WITH before it is "with" when that is not contrast (CHEST W IRIS): phrases as word tuples.
+    with_not_contrast: frozenset[tuple[str, ...]] = frozenset()
 
     def ancestors(self, region: str) -> frozenset[str]:
         seen: set[str] = set()
@@ -278,6 +282,9 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
     defaults = tuple(
         Default(d["when"], tuple(d.get("unless", ())), d["assumes"]) for d in raw.get("defaults", ())
     )
+    own_regions = frozenset(raw.get("own_regions", ()))
+    if bad_own := own_regions - parents.keys():
+        raise VocabularyError(f"{TERMS_FILE}: unknown own_regions {sorted(bad_own)}")
     return Lexicon(
         phrases=table,
         anatomy_parents=parents,
@@ -292,6 +299,8 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         view_more=_words(raw["view_more"]),
         silent_words=_words(raw.get("silent_words", ())),
         side_letters={str(k): str(v) for k, v in (raw.get("side_letters") or {}).items()},
+        own_regions=own_regions,
+        with_not_contrast=frozenset(tuple(tokens(str(w))) for w in raw.get("with_not_contrast", ())),
     )
 
 
@@ -377,7 +386,8 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
             continue
         if word in lexicon.with_words:
             nxt = starts.get(i + 1)
-            follows_thing = nxt is not None and "contrast" not in nxt.means and bool(nxt.means)
+            follows_thing = (nxt is not None and "contrast" not in nxt.means and bool(nxt.means)) or any(
+                tuple(words[i + 1:i + 1 + len(w)]) == w for w in lexicon.with_not_contrast)
             if not follows_thing and not (i + 1 < len(words) and words[i + 1].isdigit()):
                 reading.contrast.add("W")
                 reading.phrases.append(word)
@@ -688,9 +698,14 @@ class ProcedureMapper:
             code, confidence, rule_name = self._confidence(reading, ranked)
             if reading.phrases and not reading.region_from_header and "contradicts" not in rule_name:
                 code, confidence, rule_name = self._votes(_signature(attributes), code, confidence, rule_name)
-            if unsaid := self.unsaid(reading, self.catalogue[code]):
+            unsaid = self.unsaid(reading, self.catalogue[code])
+            dropped = self.dropped(reading, self.catalogue[code])
+            if unsaid or dropped:
                 confidence = min(confidence, self.policy.confidence["unsaid_cap"])
-                rule_name += "+unsaid:" + ",".join(sorted(unsaid))
+                if unsaid:
+                    rule_name += "+unsaid:" + ",".join(sorted(unsaid))
+                if dropped:
+                    rule_name += "+drops:" + ",".join(sorted(dropped))
             elif "UNSPECIFIED" in self.catalogue[code].regions and reading.unread:
                 confidence = min(confidence, self.policy.confidence["unread_words_cap"])
                 rule_name += "+unread"
@@ -735,6 +750,19 @@ class ProcedureMapper:
             elif _count_unsaid(reading.views, p.views):
                 unsaid.add("views")  # "MINIMUM 2 VIEWS" -> "GE 3 Views"
         return self.unsaid_regions(reading, p) | unsaid
+
+    def dropped(self, reading: Reading, p: Procedure) -> frozenset[str]:
+        """Regions examined on their own (procedure_terms.yaml own_regions) that the description names and code
+        `p` replaces by a region containing them: sinuses -> "CT Head", a finger -> "XR Hand"."""
+        said = set(reading.regions) | set(reading.implied.get("regions", ()))
+        if not p.regions or "UNSPECIFIED" in p.regions:
+            return frozenset()
+        dropped = set()
+        for r in said & self.lexicon.own_regions:
+            kept = any(c == r or r in self.lexicon.ancestors(c) for c in p.regions)
+            if not kept and any(c in self.lexicon.ancestors(r) for c in p.regions):
+                dropped.add(r)
+        return frozenset(dropped)
 
     def unsaid_regions(self, reading: Reading, p: Procedure) -> frozenset[str]:
         """Regions code `p` states that the reading neither gives nor contains: the code names more anatomy
@@ -806,6 +834,8 @@ class ProcedureMapper:
         others = {m.strip().upper() for m in study_modalities}
         if modality in ("CT", "PT") and {"CT", "PT"} <= (others | {modality}):
             families.add("PT+CT")
+        if modality == "CT" and others & {"NM", "ST"}:  # the CT of a SPECT/CT study carries the study's procedure
+            families.update(self.lexicon.families("NM"))
         return frozenset(families)
 
     def _modality(self, reading: Reading, families: frozenset[str]) -> str | None:
@@ -924,7 +954,10 @@ class ProcedureMapper:
         if any(p.qualifiers & contrary.get(q, frozenset()) for q in reading.qualifiers):
             contradicted.append("qualifiers")
         # timing
-        parts.append((w["timing"], _set_score(reading.timing, set(p.timing))))
+        timing, how = pick("timing", reading.timing)
+        ts = _set_score(set(timing or ()), set(p.timing))
+        note(how, "timing", bool(p.timing) and ts >= 0.99)
+        parts.append((w["timing"], ts))
         total = sum(weight for weight, _ in parts)
         value = sum(weight * s for weight, s in parts) / total
         value += w["prior"] * self.prior.get(p.code, 0.0)
