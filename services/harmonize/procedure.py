@@ -749,6 +749,10 @@ class ProcedureMapper:
                 unsaid.add("projections")  # "CHEST 2 VIEWS" -> "XR Chest PA and Lateral"
             elif _count_unsaid(reading.views, p.views):
                 unsaid.add("views")  # "MINIMUM 2 VIEWS" -> "GE 3 Views"
+            elif reading.views.low is None and p.views.low is not None and (
+                    (named_count := _count(Views(projections=frozenset(named)))) is not None
+                    and _range_relation(named_count, (p.views.low, p.views.high)) == "apart"):
+                unsaid.add("views")  # "LUMBAR SPINE (LATERAL ONLY)" -> "2 or 3 Views": the text names fewer
         return self.unsaid_regions(reading, p) | unsaid
 
     def dropped(self, reading: Reading, p: Procedure) -> frozenset[str]:
@@ -762,6 +766,8 @@ class ProcedureMapper:
             kept = any(c == r or r in self.lexicon.ancestors(c) for c in p.regions)
             if not kept and any(c in self.lexicon.ancestors(r) for c in p.regions):
                 dropped.add(r)
+        weights = self.policy.qualifier_weights
+        dropped |= {q for q in reading.qualifiers - p.qualifiers if weights.get(q, 1.0) >= 1.0}
         return frozenset(dropped)
 
     def unsaid_regions(self, reading: Reading, p: Procedure) -> frozenset[str]:
@@ -957,6 +963,8 @@ class ProcedureMapper:
         timing, how = pick("timing", reading.timing)
         ts = _set_score(set(timing or ()), set(p.timing))
         note(how, "timing", bool(p.timing) and ts >= 0.99)
+        if reading.timing and p.timing and not reading.timing & p.timing:
+            contradicted.append("timing")  # a rest-only study and a stress code
         parts.append((w["timing"], ts))
         total = sum(weight for weight, _ in parts)
         value = sum(weight * s for weight, s in parts) / total

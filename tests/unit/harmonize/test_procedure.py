@@ -305,3 +305,25 @@ def test_a_pet_tracer_given_iv_is_not_contrast() -> None:
     result = READER.map("PT", study_description="PET CT WHOLE BODY W 18F-FDG IV", study_modalities={"PT", "CT"})
     assert result.candidates[0].code == "81555-5" and result.attributes is not None
     assert result.attributes.contrast is None
+
+
+@pytest.mark.parametrize(
+    ("modality", "study_modalities", "description", "reason"),
+    [("NM", {"NM"}, "NM REST MYOCARDIAL PERFUSION", "contradicts:timing"),  # rest only: not the stress code
+     ("CR", {"CR"}, "XR SPINE LUMBAR (LATERAL ONLY)", "unsaid:views"),  # one view named, "2 or 3 Views" coded
+     ("MR", {"MR"}, "MR ANGIOGRAM BRAIN WITHOUT CONTRAST", "drops:angio")],  # no MR angiogram code: not "MR Brain"
+)
+def test_vocabulary_2_5_withholds(modality: str, study_modalities: set[str], description: str, reason: str) -> None:
+    result = READER.map(modality, study_description=description, study_modalities=study_modalities)
+    assert result.status == "review" and reason in result.rule, result
+
+
+@pytest.mark.parametrize(
+    ("modality", "description", "loinc"),
+    [("CT", "CHEST WC", "24628-0"),  # WC: with contrast
+     ("MR", "MRI SPINE SURVEY WO/W IV CONTRAST", "30855-1"),
+     ("NM", "NM MYOCARDIAL PERFUSION REST AND STRESS", "39667-1")],
+)
+def test_vocabulary_2_5_more_readings(modality: str, description: str, loinc: str) -> None:
+    result = READER.map(modality, study_description=description)
+    assert result.candidates[0].code == loinc, (result.attributes, result.candidates, result.rule)
