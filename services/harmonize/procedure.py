@@ -870,7 +870,10 @@ class ProcedureMapper:
             if (p.modality is None and allowed) or (allowed and p.modality not in allowed):
                 continue
             scored.append((p, self._score(reading, p, modality)))
-        scored.sort(key=lambda ps: (-ps[1].value, ps[0].code))
+        # a code whose purpose, tracer or timing the description contradicts (DOTATATE against an FDG code) is
+        # not a candidate while any code is not contradicted so
+        scored.sort(key=lambda ps: (bool({"qualifiers", "timing"} & set(ps[1].contradicted)), -ps[1].value,
+                                    ps[0].code))
         return scored
 
     def _score(self, reading: Reading, p: Procedure, modality: str | None) -> Score:
@@ -914,6 +917,9 @@ class ProcedureMapper:
         # contrast
         contrast, how = pick("contrast", reading.contrast_value)
         cs = _contrast_score(contrast, p.contrast)
+        if how == "assumed" and p.contrast in (None, contrast):
+            # a guessed phase: a code silent on contrast says no more than the text (CTA chest)
+            cs = 0.95 if p.contrast is None else 0.9
         note(how, "contrast", p.contrast is not None and contrast == p.contrast)
         parts.append((w["contrast"] if p.modality in CONTRAST_MODALITIES else w["contrast_other"], cs))
         # qualifiers
