@@ -1128,6 +1128,8 @@ def _set_score(said: set[str], code: set[str]) -> float:
 
 
 _POSITIONS = frozenset({"SUPINE", "UPRIGHT"})
+#: Views beyond a region's routine ones: a code's count of routine views (2 Views: PA and lateral) leaves them out.
+_SPECIAL_VIEWS = frozenset({"DECUBITUS", "LORDOTIC"})
 
 
 def _count(v: Views) -> tuple[int, int | None] | None:
@@ -1151,6 +1153,9 @@ def _views_score(said: Views, code: Views) -> float:
         return 0.6
     if not code.said:
         return 0.7
+    if said.projections & _SPECIAL_VIEWS and not code.projections & _SPECIAL_VIEWS and (
+            code.projections or (code.low or 0) >= 2):
+        return 0.3  # "PA WITH DECUBITUS" is not "2 Views" (PA and lateral)
     sc, cc = _count(said), _count(code)
     if said.low is not None and code.low is not None:
         count: float | None = _range_score(sc or (0, 0), cc or (0, 0))

@@ -329,3 +329,21 @@ def test_vocabulary_2_5_withholds(modality: str, study_modalities: set[str], des
 def test_vocabulary_2_5_more_readings(modality: str, description: str, loinc: str) -> None:
     result = READER.map(modality, study_description=description)
     assert result.candidates[0].code == loinc, (result.attributes, result.candidates, result.rule)
+
+
+@pytest.mark.parametrize(
+    ("modality", "description", "loinc"),
+    [("DX", "XR CHEST POSTEROANTERIOR WITH DECUBITUS", "30745-4"),  # not "2 Views" (PA and lateral)
+     ("CR", "XR CHEST SPECIAL VIEW (LORDOTIC,DECUB)", "30745-4"),
+     ("DX", "OBSTRUCTION SERIES", "37636-8"),  # an abdomen series
+     ("CT", "CT ANGIOGRAPHY CHEST", "86981-8"),  # the phases are not said
+     ("CT", "CT ABDOMEN AND PELVIS WITH CONTRAST", "36813-4")],
+)
+def test_vocabulary_2_6_readings(modality: str, description: str, loinc: str) -> None:
+    result = READER.map(modality, study_description=description)
+    assert result.candidates[0].code == loinc, (result.attributes, result.candidates, result.rule)
+
+
+def test_a_ct_abdomen_without_a_stated_phase_is_withheld() -> None:
+    result = READER.map("CT", study_description="CT ABDOMEN AND PELVIS")
+    assert result.status == "review" and "unsaid:" in result.rule, result  # every A/P code states a phase
