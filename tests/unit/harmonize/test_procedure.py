@@ -337,7 +337,9 @@ def test_vocabulary_2_5_more_readings(modality: str, description: str, loinc: st
      ("CR", "XR CHEST SPECIAL VIEW (LORDOTIC,DECUB)", "30745-4"),
      ("DX", "OBSTRUCTION SERIES", "37636-8"),  # an abdomen series
      ("CT", "CT ANGIOGRAPHY CHEST", "86981-8"),  # the phases are not said
-     ("CT", "CT ABDOMEN AND PELVIS WITH CONTRAST", "36813-4")],
+     ("CT", "CT ABDOMEN AND PELVIS WITH CONTRAST", "36813-4"),
+     ("CT", "CT ANG CHEST, ABD, PEL WWO", "83298-0"),
+     ("CR", "XR POR CHEST 1V", "36589-0")],  # a portable single chest view is AP
 )
 def test_vocabulary_2_6_readings(modality: str, description: str, loinc: str) -> None:
     result = READER.map(modality, study_description=description)
@@ -347,3 +349,8 @@ def test_vocabulary_2_6_readings(modality: str, description: str, loinc: str) ->
 def test_a_ct_abdomen_without_a_stated_phase_is_withheld() -> None:
     result = READER.map("CT", study_description="CT ABDOMEN AND PELVIS")
     assert result.status == "review" and "unsaid:" in result.rule, result  # every A/P code states a phase
+
+
+def test_with_elastography_is_not_with_contrast() -> None:
+    result = READER.map("MR", study_description="MRI LIVER W/O CONTRAST WITH ELASTOGRAPHY")
+    assert result.attributes is not None and result.attributes.contrast == "WO", result
