@@ -212,6 +212,10 @@ class Lexicon:
     own_regions: frozenset[str] = frozenset()
     #: What a W / WITH before it is "with" when that is not contrast (CHEST W IRIS): phrases as word tuples.
     with_not_contrast: frozenset[tuple[str, ...]] = frozenset()
+    #: Words that turn the contrast word after them into "without" (NO IVCON).
+    negations: frozenset[str] = frozenset()
+    #: The vocabulary's one-word phrases, for words cut short by a field's length (SCREENIN).
+    single_words: frozenset[str] = frozenset()
 
     def ancestors(self, region: str) -> frozenset[str]:
         seen: set[str] = set()
@@ -269,6 +273,7 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
                 raise VocabularyError(f"{TERMS_FILE}: unknown regions {sorted(bad)}")
         for word in entry["words"]:
             add(word, term)
+    single_words = frozenset(ws[0] for ws in (tokens(k) for k in entries) if len(ws) == 1)
     for word, terms in entries.items():
         unconditional = [t for t in terms if t.modalities is None]
         if len(unconditional) > 1 and len({repr(t) for t in unconditional}) > 1:
@@ -301,6 +306,8 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         side_letters={str(k): str(v) for k, v in (raw.get("side_letters") or {}).items()},
         own_regions=own_regions,
         with_not_contrast=frozenset(tuple(tokens(str(w))) for w in raw.get("with_not_contrast", ())),
+        negations=_words(raw.get("negations", ())),
+        single_words=single_words,
     )
 
 
@@ -360,7 +367,7 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
     """One description read as Playbook attributes (no defaults applied)."""
     families = frozenset(header_families)
     reading = Reading()
-    words = tokens(text)
+    words = _complete_cut_words(tokens(text), lexicon)
     if not words:
         return reading
     matches: list[Match[tuple[Term, ...]]] = lexicon.phrases.find(words)
@@ -392,7 +399,11 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
                 reading.contrast.add("W")
                 reading.phrases.append(word)
         elif word in lexicon.contrast_words:
-            bare_contrast = True
+            if i > 0 and words[i - 1] in lexicon.negations:  # NO IVCON
+                reading.contrast.add("WO")
+                reading.phrases.append(f"{words[i - 1]} {word}")
+            else:
+                bare_contrast = True
         elif _content_word(word, lexicon):
             reading.unread.append(word)
     if bare_contrast and not contrast_said and not reading.contrast:
@@ -408,6 +419,25 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
     if counts is not None:
         reading.views = Views(counts.low, counts.high, reading.views.projections)
     return reading
+
+
+#: A word cut short by a field's length keeps at least this many letters, and lacks at most MAX_CUT of them.
+MIN_CUT_WORD = 5
+MAX_CUT = 3
+
+
+def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
+    """Words cut short (protocol names and descriptions are cut at the field's length: SCREENIN, PULMONAR)
+    completed to the one vocabulary word they begin, when only one fits."""
+    completed = list(words)
+    for i, word in enumerate(words):
+        if (len(word) < MIN_CUT_WORD or is_cjk(word) or word in lexicon.single_words or word in lexicon.phrases
+                or not word.isalpha()):
+            continue
+        fits = [w for w in lexicon.single_words if w.startswith(word) and len(w) - len(word) <= MAX_CUT]
+        if len(fits) == 1:
+            completed[i] = fits[0]
+    return completed
 
 
 def _content_word(word: str, lexicon: Lexicon) -> bool:
@@ -1153,9 +1183,9 @@ def _views_score(said: Views, code: Views) -> float:
         return 0.6
     if not code.said:
         return 0.7
-    if said.projections & _SPECIAL_VIEWS and not code.projections & _SPECIAL_VIEWS and (
-            code.projections or (code.low or 0) >= 2):
-        return 0.3  # "PA WITH DECUBITUS" is not "2 Views" (PA and lateral)
+    if said.projections & _SPECIAL_VIEWS and not code.projections & _SPECIAL_VIEWS and not (
+            said.low == said.high == code.low == code.high == 1):
+        return 0.3  # "PA WITH DECUBITUS" is not "2 Views" (PA and lateral); "1 VIEW" may be "Single view"
     sc, cc = _count(said), _count(code)
     if said.low is not None and code.low is not None:
         count: float | None = _range_score(sc or (0, 0), cc or (0, 0))

@@ -354,3 +354,26 @@ def test_a_ct_abdomen_without_a_stated_phase_is_withheld() -> None:
 def test_with_elastography_is_not_with_contrast() -> None:
     result = READER.map("MR", study_description="MRI LIVER W/O CONTRAST WITH ELASTOGRAPHY")
     assert result.attributes is not None and result.attributes.contrast == "WO", result
+
+
+@pytest.mark.parametrize(
+    ("modality", "description", "loinc"),
+    [("CT", "CT CHEST NO IVCON", "29252-4"),  # NO before a contrast word: without
+     ("CT", "ABDOMEN^UROGRAM_GR (ADULT)", "42274-1"),  # a urogram covers abdomen and pelvis
+     ("CR", "CHEST PA/LT", "42272-5"),  # LT after PA is the lateral view: "XR Chest PA and Lateral"
+     ("CT", "THORAX^01_LG_CHEST_LOWDOSE_WO_SCREENIN (ADULT)", "79086-5"),  # a word cut at the field's length
+     ("DX", "XR CHEST DECUBITUS VIEWS, LEFT", "30745-4"),  # decubitus views are not routine views
+     ("CR", "XR CHEST DECUBITUS 1 VW LEFT", "36554-4")],  # one view said: a single view
+)
+def test_vocabulary_2_7_readings(modality: str, description: str, loinc: str) -> None:
+    result = READER.map(modality, study_description=description)
+    assert result.candidates[0].code == loinc, (result.attributes, result.candidates, result.rule)
+
+
+def test_a_cut_word_is_completed_only_when_one_vocabulary_word_fits() -> None:
+    from services.harmonize.procedure import _complete_cut_words
+
+    lexicon = READER.lexicon
+    assert _complete_cut_words(["PULMONAR", "ANGIO"], lexicon) == ["PULMONARY", "ANGIO"]
+    assert _complete_cut_words(["STROKE"], lexicon) == ["STROKE"]  # a phrase's first word is not a cut word
+    assert _complete_cut_words(["SCREENINGXYZ"], lexicon) == ["SCREENINGXYZ"]  # longer than any word

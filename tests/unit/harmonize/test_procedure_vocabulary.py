@@ -118,3 +118,22 @@ def test_silent_words_and_side_letters_name_no_vocabulary_phrase() -> None:
     assert set(lexicon.side_letters) == {"L", "R"} and set(lexicon.side_letters.values()) == {"left", "right"}
     regions = {m.phrase for word in lexicon.side_letters for m in lexicon.phrases.find([word])}
     assert not regions, regions
+
+
+def test_every_word_of_the_vocabulary_is_text() -> None:
+    """YAML reads bare NO, YES, ON or OFF as booleans: a word list must hold only strings."""
+    import yaml
+
+    from services.harmonize.procedure import TERMS_FILE
+
+    def booleans(value: object, path: str) -> list[str]:
+        if isinstance(value, bool):
+            return [path]
+        if isinstance(value, dict):
+            return [p for k, v in value.items() for p in booleans(v, f"{path}.{k}")]
+        if isinstance(value, list):
+            return [p for i, v in enumerate(value) for p in booleans(v, f"{path}[{i}]")]
+        return []
+
+    raw = yaml.safe_load((VOCABULARY_DIR / TERMS_FILE).read_text(encoding="utf-8"))
+    assert booleans(raw, TERMS_FILE) == []
