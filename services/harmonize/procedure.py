@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -426,9 +427,21 @@ MIN_CUT_WORD = 5
 MAX_CUT = 3
 
 
+_GLUED = re.compile(r"^(?:(\d+)([A-Z]{4,})|([A-Z]{4,})(\d+))$")
+
+
 def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
     """Words cut short (protocol names and descriptions are cut at the field's length: SCREENIN, PULMONAR)
-    completed to the one vocabulary word they begin, when only one fits."""
+    completed to the one vocabulary word they begin, when only one fits; a vocabulary word glued to a number
+    in a protocol name (MAXILLOFACIAL1, 1CHEST) read apart from it."""
+    split: list[str] = []
+    for word in words:
+        glued = _GLUED.match(word)
+        if glued and (glued.group(2) or glued.group(3)) in lexicon.single_words:
+            split += [part for part in glued.groups() if part]
+        else:
+            split.append(word)
+    words = split
     completed = list(words)
     for i, word in enumerate(words):
         if (len(word) < MIN_CUT_WORD or is_cjk(word) or word in lexicon.single_words or word in lexicon.phrases
@@ -880,6 +893,8 @@ class ProcedureMapper:
             if not said and reading.views.said:
                 return "XR"  # views and projections are said of radiographs
             return next(iter(sorted(said)), None)
+        if "PT+CT" in said and families & {"CT", "PT"}:  # "PET/CT ... WITH CT": the study is the PET/CT
+            return "PT+CT"
         for m in sorted(said):
             if m in families:
                 return m
@@ -1171,6 +1186,8 @@ def _count(v: Views) -> tuple[int, int | None] | None:
     views = v.projections - _POSITIONS
     if "FRONTAL" in views and views & {"AP", "PA"}:
         views -= {"FRONTAL"}
+    if "OBLS" in views:  # both obliques
+        views = (views - {"OBL", "OBLS"}) | {"OBL_LEFT", "OBL_RIGHT"}
     n = max(len(views), len(v.projections & _POSITIONS))
     return n, n
 

@@ -377,3 +377,26 @@ def test_a_cut_word_is_completed_only_when_one_vocabulary_word_fits() -> None:
     assert _complete_cut_words(["PULMONAR", "ANGIO"], lexicon) == ["PULMONARY", "ANGIO"]
     assert _complete_cut_words(["STROKE"], lexicon) == ["STROKE"]  # a phrase's first word is not a cut word
     assert _complete_cut_words(["SCREENINGXYZ"], lexicon) == ["SCREENINGXYZ"]  # longer than any word
+
+
+@pytest.mark.parametrize(
+    ("modality", "study_modalities", "description", "loinc"),
+    [("CT", {"CT"}, "PET/CT FDG TUMOR IMAGING WITH CT WHOLE BODY", "81555-5"),  # the study is the PET/CT
+     ("DX", {"DX"}, "CERV SP FLEXION+EXTENSION", "43539-6"),  # two lateral views of the cervical spine
+     ("CT", {"CT"}, "CT PULM VEIN OP", "86981-8"),  # pulmonary veins before ablation: a chest CTA
+     ("CR", {"CR"}, "XR CHEST PA LAT AND OBLIQUES", "30742-1")],  # both obliques
+)
+def test_vocabulary_2_8_readings(modality: str, study_modalities: set[str], description: str, loinc: str) -> None:
+    result = READER.map(modality, study_description=description, study_modalities=study_modalities)
+    assert result.candidates[0].code == loinc, (result.attributes, result.candidates, result.rule)
+
+
+@pytest.mark.parametrize(
+    ("modality", "description"),
+    [("CR", "XR SPINE LUMBAR (AP+LAT+OBLIQUES)"),  # four views named: not "2 or 3 Views"
+     ("CT", "HEAD^MAXILLOFACIAL1 (ADULT)"),  # a word glued to a number is still read (face: not "CT Head")
+     ("DX", "C-ARM FLUOROSCOPY UP TO 1 HOUR")],  # a C-arm is not an arm
+)
+def test_vocabulary_2_8_withholds(modality: str, description: str) -> None:
+    result = READER.map(modality, study_description=description)
+    assert result.status == "review", result
