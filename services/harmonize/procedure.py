@@ -133,7 +133,7 @@ class Reading:
         return next(iter(self.laterality))
 
     def given(self, attribute: str) -> set[str]:
-        """A set attribute (regions, qualifiers, projections) as said, implied and assumed together."""
+        """A set attribute (regions, qualifiers, projections, timing) as said, implied and assumed together."""
         said = self.views.projections if attribute == "projections" else getattr(self, attribute)
         return set(said) | set(self.implied.get(attribute, ())) | set(self.assumed.get(attribute, ()))
 
@@ -784,6 +784,8 @@ class ProcedureMapper:
             unsaid.add("laterality")
         if p.contrast and not reading.contrast and not given("contrast"):
             unsaid.add("contrast")  # "ABDOMEN^LIVER" -> "MR Abdomen WO and W contrast IV"
+        if p.timing - reading.given("timing"):
+            unsaid.add("timing")  # "NM HEART AMYLOID SCAN" -> "NM Heart Views W stress"
         if p.views.said:
             named = reading.given("projections")
             if not reading.views.said and not named and not given("views"):
@@ -917,7 +919,7 @@ class ProcedureMapper:
             scored.append((p, self._score(reading, p, modality)))
         # a code whose purpose, tracer or timing the description contradicts (DOTATATE against an FDG code) is
         # not a candidate while any code is not contradicted so
-        scored.sort(key=lambda ps: (bool({"qualifiers", "timing"} & set(ps[1].contradicted)), -ps[1].value,
+        scored.sort(key=lambda ps: (bool({"qualifiers", "timing", "modality"} & set(ps[1].contradicted)), -ps[1].value,
                                     ps[0].code))
         return scored
 
@@ -997,7 +999,11 @@ class ProcedureMapper:
         vs = _views_score(views if isinstance(views, Views) else Views(), p.views)
         note(how, "views", vs >= 0.99 and p.views.said)
         parts.append((w["views"] if p.modality in VIEW_MODALITIES else w["views_other"], vs))
-        contradicted = [name for name, said, score in (
+        # a modality the description names, other than the code's ("NM HEART ... SPECT" on the CT of the study)
+        said_modalities = {m for said in reading.modalities for m in _MODALITY_KIN.get(said, {said})}
+        modality_contradicted = bool(said_modalities) and p.modality is not None and p.modality not in said_modalities
+        contradicted = ["modality"] if modality_contradicted else []
+        contradicted += [name for name, said, score in (
             ("regions", bool(reading.regions) and not reading.region_from_header, rs),
             ("contrast", bool(reading.contrast), cs),
             ("views", reading.views.said, vs),
@@ -1172,6 +1178,11 @@ def _set_score(said: set[str], code: set[str]) -> float:
     return max(0.0, 1.0 - 0.7 * missing - 0.3 * extra)
 
 
+#: Playbook modalities a description naming one may be coded with (a PET study's CT, a SPECT study's NM code).
+_MODALITY_KIN: dict[str, set[str]] = {
+    "PT": {"PT", "PT+CT", "CT"}, "CT": {"CT", "PT+CT"}, "PT+CT": {"PT+CT", "PT", "CT"},
+    "NM": {"NM", "SPECT"}, "SPECT": {"SPECT", "NM"}, "RF": {"RF", "XA"}, "XA": {"XA", "RF"},
+}
 _POSITIONS = frozenset({"SUPINE", "UPRIGHT"})
 #: Views beyond a region's routine ones: a code's count of routine views (2 Views: PA and lateral) leaves them out.
 _SPECIAL_VIEWS = frozenset({"DECUBITUS", "LORDOTIC"})

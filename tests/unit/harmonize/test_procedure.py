@@ -400,3 +400,23 @@ def test_vocabulary_2_8_readings(modality: str, study_modalities: set[str], desc
 def test_vocabulary_2_8_withholds(modality: str, description: str) -> None:
     result = READER.map(modality, study_description=description)
     assert result.status == "review", result
+
+
+@pytest.mark.parametrize(
+    ("modality", "description", "loinc"),
+    [("CT", "HEAD^HEAD_WOANDWITH_GR (ADULT)", "24726-2"),  # WO AND WITH glued
+     ("CT", "ABDOMEN^6_DUAL_PHASE (ADULT)", "79103-8"),  # arterial and venous phases: with contrast
+     ("CT", "IR ESI SPINE CERVICAL THORACIC", None)],  # cervical and thoracic spine, not the chest
+)
+def test_vocabulary_2_9_readings(modality: str, description: str, loinc: str | None) -> None:
+    result = READER.map(modality, study_description=description)
+    if loinc is None:
+        assert result.attributes is not None and "CHEST" not in result.attributes.regions, result
+    else:
+        assert result.candidates[0].code == loinc, (result.attributes, result.candidates, result.rule)
+
+
+def test_a_nuclear_study_named_on_its_ct_series_is_not_a_ct_code_and_timing_must_be_said() -> None:
+    result = READER.map("CT", study_description="NM HEART CARDIAC AMYLOID SPECT SCAN", study_modalities={"CT", "NM"})
+    assert result.candidates[0].meaning.startswith(("NM", "SPECT")), result
+    assert result.status == "review" and "unsaid:" in result.rule and "timing" in result.rule, result
