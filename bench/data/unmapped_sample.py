@@ -31,7 +31,7 @@ OUTPUT = HERE / "unmapped_sample.csv"
 SAMPLE_SALT = "radcurate-unmapped-sample-1:"
 SAMPLE_SIZE = 400
 DEVELOPMENT_OUTPUT = HERE / "unmapped_development.csv"
-DEVELOPMENT_SIZE = 1200
+DEVELOPMENT_SIZE = 1384
 COLUMNS = ["id", "modality", "description", "frequency"]
 
 
