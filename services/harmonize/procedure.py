@@ -801,8 +801,9 @@ class ProcedureMapper:
         return self.unsaid_regions(reading, p) | unsaid
 
     def dropped(self, reading: Reading, p: Procedure) -> frozenset[str]:
-        """Regions examined on their own (procedure_terms.yaml own_regions) that the description names and code
-        `p` replaces by a region containing them: sinuses -> "CT Head", a finger -> "XR Hand"."""
+        """What the description says and code `p` leaves out: regions examined on their own (procedure_terms.yaml
+        own_regions) that `p` replaces by a region containing them (sinuses -> "CT Head", a finger -> "XR Hand"),
+        and purposes weighing 1 or more in the policy that `p` lacks (an MR angiogram -> "MR Brain")."""
         said = set(reading.regions) | set(reading.implied.get("regions", ()))
         if not p.regions or "UNSPECIFIED" in p.regions:
             return frozenset()
@@ -917,8 +918,8 @@ class ProcedureMapper:
             if (p.modality is None and allowed) or (allowed and p.modality not in allowed):
                 continue
             scored.append((p, self._score(reading, p, modality)))
-        # a code whose purpose, tracer or timing the description contradicts (DOTATATE against an FDG code) is
-        # not a candidate while any code is not contradicted so
+        # a code whose modality, purpose, tracer or timing the description contradicts (DOTATATE against an FDG
+        # code) is not a candidate while any code is not contradicted so
         scored.sort(key=lambda ps: (bool({"qualifiers", "timing", "modality"} & set(ps[1].contradicted)), -ps[1].value,
                                     ps[0].code))
         return scored
@@ -1000,7 +1001,7 @@ class ProcedureMapper:
         note(how, "views", vs >= 0.99 and p.views.said)
         parts.append((w["views"] if p.modality in VIEW_MODALITIES else w["views_other"], vs))
         # a modality the description names, other than the code's ("NM HEART ... SPECT" on the CT of the study)
-        said_modalities = {m for said in reading.modalities for m in _MODALITY_KIN.get(said, {said})}
+        said_modalities = {kin for named in reading.modalities for kin in _MODALITY_KIN.get(named, {named})}
         modality_contradicted = bool(said_modalities) and p.modality is not None and p.modality not in said_modalities
         contradicted = ["modality"] if modality_contradicted else []
         contradicted += [name for name, said, score in (
