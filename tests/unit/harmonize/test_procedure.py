@@ -420,3 +420,14 @@ def test_a_nuclear_study_named_on_its_ct_series_is_not_a_ct_code_and_timing_must
     result = READER.map("CT", study_description="NM HEART CARDIAC AMYLOID SPECT SCAN", study_modalities={"CT", "NM"})
     assert result.candidates[0].meaning.startswith(("NM", "SPECT")), result
     assert result.status == "review" and "unsaid:" in result.rule and "timing" in result.rule, result
+
+
+@pytest.mark.parametrize(
+    ("modality", "description", "loinc"),
+    [("CR", "ABDOMEN SERIES-NO CHEST-CS", "37636-8"),  # a region said not to be examined
+     ("DX", "RIBS - UNILATERAL NO CHEST-CS", "24899-7"),
+     ("CT", "CARDIAC TRIPLE OP", "36266-5")],  # a cardiac triple rule-out: a chest CTA
+)
+def test_vocabulary_3_0_readings(modality: str, description: str, loinc: str) -> None:
+    result = READER.map(modality, study_description=description)
+    assert result.candidates[0].code == loinc, (result.attributes, result.candidates, result.rule)
