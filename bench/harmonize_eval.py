@@ -56,6 +56,8 @@ UNMAPPED_ADJUDICATED = ROOT / "bench" / "data" / "unmapped_adjudicated.csv"
 UNMAPPED_SAMPLE = ROOT / "bench" / "data" / "unmapped_sample.csv"
 UNMAPPED_DEVELOPMENT = ROOT / "bench" / "data" / "unmapped_development.csv"
 UNMAPPED_DEVELOPMENT_LABELS = ROOT / "bench" / "data" / "annotations" / "unmapped_development" / "annotator.csv"
+ZH_ADJUDICATED = ROOT / "bench" / "data" / "zh_adjudicated.csv"
+ZH_SAMPLE = ROOT / "bench" / "data" / "zh_descriptions.csv"
 
 
 def held_out(row: TableRow) -> bool:
@@ -236,6 +238,30 @@ def evaluate_unmapped_development(show_errors: bool) -> dict[str, Any]:
     return {"sample_rows": len(frequency), **_unmapped_figures(outcomes)}
 
 
+def evaluate_chinese(show_errors: bool, *, unseal_blind: bool = False) -> dict[str, Any]:
+    """Chinese descriptions in the style of Chinese hospitals' records (zh_descriptions.csv, written for this
+    bench, see ADJUDICATION.md), adjudicated like the fresh set. Odd ids are for development (their errors are
+    listed); even ids are the blind half, listed only when unsealed."""
+    if not ZH_ADJUDICATED.exists():
+        return {"skipped": f"{ZH_ADJUDICATED.name} not built yet"}
+    with ZH_ADJUDICATED.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    with ZH_SAMPLE.open(encoding="utf-8", newline="") as f:
+        ids = [r["id"] for r in csv.DictReader(f)]
+    development = {i for i in ids if int(i) % 2}
+    outcomes, errors = _map_labelled(rows, development)
+    if show_errors:
+        print("Chinese descriptions the mapper gets wrong" + ("" if unseal_blind else " (development half only)") + ":")
+        for in_development, line in errors:
+            if in_development or unseal_blind:
+                print(f"  {line}")
+    return {"sample_rows": len(ids), **_unmapped_figures(outcomes), "parts": {
+        "development": {"sample_rows": len(development), **_unmapped_figures([o for o in outcomes if o[0]])},
+        "blind": {"sample_rows": len(ids) - len(development),
+                  **_unmapped_figures([o for o in outcomes if not o[0]])},
+    }}
+
+
 Outcome = tuple[bool, frozenset[str], str | None, str, str | None, bool, int]
 
 
@@ -252,7 +278,7 @@ def _map_labelled(rows: Sequence[dict[str, str]], part_one: set[str]) -> tuple[l
         fits = frozenset(r["acceptable"].split()) - {"none"}
         best = m.candidates[0].code if m.candidates else None
         ok = adjudicated_right(fits, best, m.status)
-        outcomes.append((r["id"] in part_one, fits, best, m.status, m.code, ok, max(1, int(r["frequency"] or 0))))
+        outcomes.append((r["id"] in part_one, fits, best, m.status, m.code, ok, max(1, int(r.get("frequency") or 0))))
         if not ok:
             errors.append((r["id"] in part_one,
                            f"{r['modality']:8} {r['description'][:46]!r:48} adjudicated "
@@ -457,8 +483,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-geometry", action="store_true")
     parser.add_argument("--errors", action="store_true", help="list the held-out rows that disagree")
     parser.add_argument("--unseal-blind", action="store_true",
-                        help="with --errors, also list the errors on the fresh set's second part, which then stops "
-                             "being a blind measure of the current vocabulary")
+                        help="with --errors, also list the errors on the blind halves (the fresh set's second part, "
+                             "the Chinese set's even ids), which then stop being blind measures of the vocabulary")
     parser.add_argument("--development", action="store_true",
                         help="only the leave-one-out figures of the development part (with --errors: its errors)")
     args = parser.parse_args(argv)
@@ -507,6 +533,16 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {name}: no row adjudicated yet")
                 continue
             print(f"  {name}, {figures['rows']} rows: " + _figures_line(figures))
+    chinese = report["chinese"] = evaluate_chinese(args.errors, unseal_blind=args.unseal_blind)
+    if "skipped" in chinese:
+        print(f"Chinese descriptions: {chinese['skipped']}")
+    else:
+        print(f"Chinese descriptions (written for this bench, labelled like the fresh set): {chinese['rows']} of "
+              f"{chinese['sample_rows']} rows adjudicated")
+        for name, figures in (("development half (odd ids)", chinese["parts"]["development"]),
+                              ("blind half (even ids, no error read)", chinese["parts"]["blind"])):
+            if figures["rows"]:
+                print(f"  {name}, {figures['rows']} rows: " + _figures_line(figures))
     real = report["real_headers"] = evaluate_real_headers()
     print(f"real headers: {real['series']} series; procedure {real['procedure_emitted_and_right']}/"
           f"{real['procedure_labelled']} emitted and right, {real['no_fitting_code_not_emitted']}/"

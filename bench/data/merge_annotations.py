@@ -30,6 +30,15 @@ UNMAPPED_ANNOTATIONS = HERE / "annotations" / "unmapped"
 UNMAPPED_OUTPUT = HERE / "unmapped_adjudicated.csv"
 UNMAPPED_COLUMNS = ["id", "modality", "description", "frequency", "acceptable", "annotator_a", "annotator_b",
                     "resolution", "note"]
+ZH_SAMPLE = HERE / "zh_descriptions.csv"
+ZH_ANNOTATIONS = HERE / "annotations" / "zh"
+ZH_OUTPUT = HERE / "zh_adjudicated.csv"
+ZH_COLUMNS = ["id", "modality", "description", "acceptable", "annotator_a", "annotator_b", "resolution", "note"]
+#: Sets keyed by `id`, labelled after the vocabulary was frozen: (name, sample, annotations, output, columns).
+FRESH_SETS = (
+    ("unmapped sample", UNMAPPED_SAMPLE, UNMAPPED_ANNOTATIONS, UNMAPPED_OUTPUT, UNMAPPED_COLUMNS),
+    ("Chinese descriptions", ZH_SAMPLE, ZH_ANNOTATIONS, ZH_OUTPUT, ZH_COLUMNS),
+)
 
 
 def read(path: Path) -> list[dict[str, str]]:
@@ -80,13 +89,14 @@ def merge(a_rows: list[dict[str, str]], b_rows: list[dict[str, str]], third: dic
 
 def merge_unmapped(a_rows: list[dict[str, str]], b_rows: list[dict[str, str]], third: dict[str, str],
                    sample: list[dict[str, str]]) -> tuple[list[dict[str, str]], list[str]]:
-    """The adjudicated rows of the unmapped sample, in the sample's order, and the ids still waiting (for an
-    annotator or for the third). Rows are adjudicated as both annotators' files reach them."""
+    """The adjudicated rows of a sample keyed by `id` (the unmapped sample, the Chinese descriptions), in the
+    sample's order, and the ids still waiting (for an annotator or for the third). Rows are adjudicated as both
+    annotators' files reach them."""
     by_id = [{r["id"]: r for r in rows} for rows in (a_rows, b_rows)]
     ids = {r["id"] for r in sample}
     for annotated in by_id:
         if not set(annotated) <= ids:
-            raise SystemExit("an annotator's file has rows that are not in the unmapped sample")
+            raise SystemExit("an annotator's file has rows that are not in its sample")
     out: list[dict[str, str]] = []
     waiting: list[str] = []
     for row in sample:
@@ -140,25 +150,29 @@ def main(argv: list[str] | None = None) -> int:
     if {r["line"] for r in rows} != set(midrc):
         raise SystemExit("the annotators' files do not cover MIDRC's table row for row")
     outputs = {OUTPUT: render(rows), CORRECTIONS: render(corrections(rows), CORRECTION_COLUMNS)}
-    unmapped_third_path = UNMAPPED_ANNOTATIONS / "third.csv"
-    unmapped_third = ({r["id"]: r["acceptable"] for r in read(unmapped_third_path)}
-                      if unmapped_third_path.exists() else {})
-    unmapped, unmapped_waiting = merge_unmapped(read(UNMAPPED_ANNOTATIONS / "annotator_a.csv"),
-                                                read(UNMAPPED_ANNOTATIONS / "annotator_b.csv"), unmapped_third,
-                                                read(UNMAPPED_SAMPLE))
-    outputs[UNMAPPED_OUTPUT] = render(unmapped, UNMAPPED_COLUMNS)
+    fresh: dict[str, tuple[list[dict[str, str]], list[str]]] = {}
+    for name, sample, labels, output, columns in FRESH_SETS:
+        if not sample.exists():
+            continue
+        third_ids = labels / "third.csv"
+        fresh_third = {r["id"]: r["acceptable"] for r in read(third_ids)} if third_ids.exists() else {}
+        annotated = [read(labels / f"annotator_{x}.csv") if (labels / f"annotator_{x}.csv").exists() else []
+                     for x in ("a", "b")]
+        fresh[name] = merge_unmapped(annotated[0], annotated[1], fresh_third, read(sample))
+        outputs[output] = render(fresh[name][0], columns)
     if args.check:
         same = all(path.exists() and path.read_text(encoding="utf-8") == text for path, text in outputs.items())
         print("adjudicated labels up to date" if same and not waiting else "adjudicated labels out of date")
         return 0 if same and not waiting else 1
     for path, text in outputs.items():
         path.write_text(text, encoding="utf-8")
-    for name, merged in (("MIDRC table", rows), ("unmapped sample", unmapped)):
+    for name, merged in (("MIDRC table", rows), *((n, m) for n, (m, _) in fresh.items())):
         print(f"{name}: {len(merged)} rows, {sum(r['resolution'] == 'agreed' for r in merged)} agreed, "
               f"{sum(r['resolution'] == 'third' for r in merged)} by the third annotator")
     print(f"{len(waiting)} waiting: {' '.join(waiting)}")
-    print(f"unmapped sample: {len(unmapped_waiting)} of {len(unmapped) + len(unmapped_waiting)} rows not "
-          "adjudicated yet")
+    for name, (merged, fresh_waiting) in fresh.items():
+        print(f"{name}: {len(fresh_waiting)} of {len(merged) + len(fresh_waiting)} rows not adjudicated yet"
+              + (f" ({' '.join(fresh_waiting)})" if fresh_waiting and len(fresh_waiting) <= 20 else ""))
     return 0
 
 
