@@ -211,6 +211,8 @@ class Lexicon:
     side_letters: dict[str, str] = field(default_factory=dict)
     #: Parts of a region examined as regions of their own: a code for the containing region drops them.
     own_regions: frozenset[str] = frozenset()
+    #: Paired parts examined on one side or both: a code for them that names no side drops the side said.
+    sided_regions: frozenset[str] = frozenset()
     #: What a W / WITH before it is "with" when that is not contrast (CHEST W IRIS): phrases as word tuples.
     with_not_contrast: frozenset[tuple[str, ...]] = frozenset()
     #: Words that turn the contrast word after them into "without" (NO IVCON).
@@ -289,8 +291,9 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         Default(d["when"], tuple(d.get("unless", ())), d["assumes"]) for d in raw.get("defaults", ())
     )
     own_regions = frozenset(raw.get("own_regions", ()))
-    if bad_own := own_regions - parents.keys():
-        raise VocabularyError(f"{TERMS_FILE}: unknown own_regions {sorted(bad_own)}")
+    sided_regions = frozenset(raw.get("sided_regions", ()))
+    if bad_regions := (own_regions | sided_regions) - parents.keys():
+        raise VocabularyError(f"{TERMS_FILE}: unknown own_regions or sided_regions {sorted(bad_regions)}")
     return Lexicon(
         phrases=table,
         anatomy_parents=parents,
@@ -306,6 +309,7 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         silent_words=_words(raw.get("silent_words", ())),
         side_letters={str(k): str(v) for k, v in (raw.get("side_letters") or {}).items()},
         own_regions=own_regions,
+        sided_regions=sided_regions,
         with_not_contrast=frozenset(tuple(tokens(str(w))) for w in raw.get("with_not_contrast", ())),
         negations=_words(raw.get("negations", ())),
         single_words=single_words,
@@ -387,6 +391,7 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
             reading.implied.setdefault(name, value)
         for name, value in term.assumes.items():
             reading.assumed.setdefault(name, value)
+    reading.unread += _unread_cjk(words, matches, lexicon)
     contrast_said = bool(reading.contrast)
     bare_contrast = False
     for i, word in enumerate(words):
@@ -420,6 +425,28 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
     if counts is not None:
         reading.views = Views(counts.low, counts.high, reading.views.projections)
     return reading
+
+
+def _unread_cjk(words: Sequence[str], matches: Sequence[Match[tuple[Term, ...]]], lexicon: Lexicon) -> list[str]:
+    """The runs of two or more Chinese characters that no phrase of the vocabulary covers (阴囊 in 阴囊彩超): a
+    Chinese run is one token, so a phrase found inside it must not hide the rest of it."""
+    unread: list[str] = []
+    for i, word in enumerate(words):
+        if not is_cjk(word):
+            continue
+        covered = [False] * len(word)
+        for m in matches:
+            if m.cjk and m.start == i:
+                covered[m.offset:m.offset + len(m.phrase)] = [True] * len(m.phrase)
+        run = ""
+        for ch, seen in zip([*word, ""], [*covered, True], strict=True):
+            if not seen:
+                run += ch
+                continue
+            if len(run) >= 2 and run not in lexicon.silent_words:
+                unread.append(run)
+            run = ""
+    return unread
 
 
 #: A word cut short by a field's length keeps at least this many letters, and lacks at most MAX_CUT of them.
@@ -803,7 +830,8 @@ class ProcedureMapper:
     def dropped(self, reading: Reading, p: Procedure) -> frozenset[str]:
         """What the description says and code `p` leaves out: regions examined on their own (procedure_terms.yaml
         own_regions) that `p` replaces by a region containing them (sinuses -> "CT Head", a finger -> "XR Hand"),
-        and purposes weighing 1 or more in the policy that `p` lacks (an MR angiogram -> "MR Brain")."""
+        purposes weighing 1 or more in the policy that `p` lacks (an MR angiogram -> "MR Brain"), and the side of
+        a paired part when `p` names none."""
         said = set(reading.regions) | set(reading.implied.get("regions", ()))
         if not p.regions or "UNSPECIFIED" in p.regions:
             return frozenset()
@@ -814,6 +842,8 @@ class ProcedureMapper:
                 dropped.add(r)
         weights = self.policy.qualifier_weights
         dropped |= {q for q in reading.qualifiers - p.qualifiers if weights.get(q, 1.0) >= 1.0}
+        if reading.laterality and not p.laterality and p.regions & said & self.lexicon.sided_regions:
+            dropped.add("laterality")  # "钼靶-双乳" -> "MG Breast Views"
         return frozenset(dropped)
 
     def unsaid_regions(self, reading: Reading, p: Procedure) -> frozenset[str]:

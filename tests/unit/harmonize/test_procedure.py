@@ -431,3 +431,34 @@ def test_a_nuclear_study_named_on_its_ct_series_is_not_a_ct_code_and_timing_must
 def test_vocabulary_3_0_readings(modality: str, description: str, loinc: str) -> None:
     result = READER.map(modality, study_description=description)
     assert result.candidates[0].code == loinc, (result.attributes, result.candidates, result.rule)
+
+
+@pytest.mark.parametrize(
+    ("modality", "description", "loinc"),
+    [("CT", "泌尿系CT平扫", "36952-0"),  # the urinary tract: abdomen and pelvis
+     ("DX", "胸部正侧位", "36643-5"),  # frontal and lateral: two views
+     ("DX", "左手正斜位", "26389-7")],  # frontal and oblique of the left hand
+)
+def test_vocabulary_3_1_readings(modality: str, description: str, loinc: str) -> None:
+    result = READER.map(modality, study_description=description)
+    assert result.candidates[0].code == loinc, (result.attributes, result.candidates, result.rule)
+
+
+@pytest.mark.parametrize(
+    ("modality", "description", "reason"),
+    [("US", "阴囊彩超", "unread"),  # Chinese characters no phrase covers may name the anatomy
+     ("CT", "喉部CT平扫+增强", "unread"),
+     ("CT", "颞骨HRCT", "drops:TEMPORAL_BONES"),  # HRCT of the temporal bones, not of the chest
+     ("MG", "钼靶-双乳", "drops:laterality"),  # the side of a paired part
+     ("CT", "胰腺CT薄层增强", "drops:PANCREAS")],  # an organ examined on its own
+)
+def test_vocabulary_3_1_withholds(modality: str, description: str, reason: str) -> None:
+    result = READER.map(modality, study_description=description)
+    assert result.status == "review" and reason in result.rule, result
+
+
+def test_unread_chinese_ignores_silent_words() -> None:
+    from services.harmonize.procedure import read_text
+
+    assert read_text("急诊头颅CT平扫复查", {"CT"}, READER.lexicon).unread == []
+    assert read_text("子宫附件彩超（经阴道）", {"US"}, READER.lexicon).unread == ["子宫附件"]
