@@ -97,10 +97,11 @@ def test_the_unmapped_samples_are_disjoint_rows_of_midrc_list_outside_its_table(
     assert not ids[unmapped_sample.OUTPUT] & ids[unmapped_sample.DEVELOPMENT_OUTPUT]
 
 
-def test_the_unmapped_sample_is_adjudicated_row_for_row() -> None:
-    with merge_annotations.UNMAPPED_SAMPLE.open(encoding="utf-8", newline="") as f:
+@pytest.mark.parametrize(("sample_path", "output_path"), [(s, o) for _, s, _, o, _ in merge_annotations.FRESH_SETS])
+def test_the_fresh_sets_are_adjudicated_row_for_row(sample_path: Path, output_path: Path) -> None:
+    with sample_path.open(encoding="utf-8", newline="") as f:
         sample = list(csv.DictReader(f))
-    with merge_annotations.UNMAPPED_OUTPUT.open(encoding="utf-8", newline="") as f:
+    with output_path.open(encoding="utf-8", newline="") as f:
         adjudicated = list(csv.DictReader(f))
     catalogue = build_mapper().catalogue
     ids = [r["id"] for r in sample]
