@@ -201,25 +201,10 @@ def evaluate_unmapped(show_errors: bool, *, unseal_blind: bool = False) -> dict[
     """The fresh test set: descriptions outside MIDRC's table, adjudicated after the vocabulary was frozen.
 
     Errors are listed for the first part only: the second part stays a blind measure until `unseal_blind`."""
-    if not UNMAPPED_ADJUDICATED.exists():
-        return {"skipped": f"{UNMAPPED_ADJUDICATED.name} not built yet"}
-    with UNMAPPED_ADJUDICATED.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
     with UNMAPPED_SAMPLE.open(encoding="utf-8", newline="") as f:
         order = [r["id"] for r in csv.DictReader(f)]
-    part_one = set(order[:UNMAPPED_PART_ONE_ROWS])
-    outcomes, errors = _map_labelled(rows, part_one)
-    if show_errors:
-        print("unmapped-sample rows the mapper gets wrong" + ("" if unseal_blind else " (first part only)") + ":")
-        for in_part_one, line in errors:
-            if in_part_one or unseal_blind:
-                print(f"  {line}")
-    report = {"sample_rows": len(order), **_unmapped_figures(outcomes)}
-    report["parts"] = {
-        "first": {"sample_rows": len(part_one), **_unmapped_figures([o for o in outcomes if o[0]])},
-        "second": {"sample_rows": len(order) - len(part_one), **_unmapped_figures([o for o in outcomes if not o[0]])},
-    }
-    return report
+    return _evaluate_halves(UNMAPPED_ADJUDICATED, order, set(order[:UNMAPPED_PART_ONE_ROWS]), ("first", "second"),
+                            "unmapped-sample rows the mapper gets wrong", show_errors, unseal_blind)
 
 
 def evaluate_unmapped_development(show_errors: bool) -> dict[str, Any]:
@@ -242,23 +227,29 @@ def evaluate_chinese(show_errors: bool, *, unseal_blind: bool = False) -> dict[s
     """Chinese descriptions in the style of Chinese hospitals' records (zh_descriptions.csv, written for this
     bench, see ADJUDICATION.md), adjudicated like the fresh set. Odd ids are for development (their errors are
     listed); even ids are the blind half, listed only when unsealed."""
-    if not ZH_ADJUDICATED.exists():
-        return {"skipped": f"{ZH_ADJUDICATED.name} not built yet"}
-    with ZH_ADJUDICATED.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
     with ZH_SAMPLE.open(encoding="utf-8", newline="") as f:
         ids = [r["id"] for r in csv.DictReader(f)]
-    development = {i for i in ids if int(i) % 2}
-    outcomes, errors = _map_labelled(rows, development)
+    return _evaluate_halves(ZH_ADJUDICATED, ids, {i for i in ids if int(i) % 2}, ("development", "blind"),
+                            "Chinese descriptions the mapper gets wrong", show_errors, unseal_blind)
+
+
+def _evaluate_halves(adjudicated: Path, ids: Sequence[str], readable: set[str], names: tuple[str, str],
+                     title: str, show_errors: bool, unseal_blind: bool) -> dict[str, Any]:
+    """An adjudicated set in two halves: `readable` ids, whose errors may be listed, and the blind rest, whose
+    errors are listed only when `unseal_blind`."""
+    if not adjudicated.exists():
+        return {"skipped": f"{adjudicated.name} not built yet"}
+    with adjudicated.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    outcomes, errors = _map_labelled(rows, readable)
     if show_errors:
-        print("Chinese descriptions the mapper gets wrong" + ("" if unseal_blind else " (development half only)") + ":")
-        for in_development, line in errors:
-            if in_development or unseal_blind:
+        print(title + ("" if unseal_blind else f" ({names[0]} part only)") + ":")
+        for is_readable, line in errors:
+            if is_readable or unseal_blind:
                 print(f"  {line}")
     return {"sample_rows": len(ids), **_unmapped_figures(outcomes), "parts": {
-        "development": {"sample_rows": len(development), **_unmapped_figures([o for o in outcomes if o[0]])},
-        "blind": {"sample_rows": len(ids) - len(development),
-                  **_unmapped_figures([o for o in outcomes if not o[0]])},
+        names[0]: {"sample_rows": len(readable), **_unmapped_figures([o for o in outcomes if o[0]])},
+        names[1]: {"sample_rows": len(ids) - len(readable), **_unmapped_figures([o for o in outcomes if not o[0]])},
     }}
 
 
