@@ -468,6 +468,19 @@ def _figures_line(figures: dict[str, Any]) -> str:
             f"{figures['no_fitting_code_rows']} rows no code fits: withheld {figures['no_fitting_code_withheld']:.1%}")
 
 
+def _print_halves(name: str, what: str, report: dict[str, Any],
+                  parts: Sequence[tuple[str, dict[str, Any] | None]]) -> None:
+    if "skipped" in report:
+        print(f"{name}: {report['skipped']}")
+        return
+    print(f"{name} ({what}): {report['rows']} of {report['sample_rows']} rows adjudicated")
+    for label, figures in parts:
+        if not figures or not figures["rows"]:
+            print(f"  {label}: no row adjudicated yet")
+            continue
+        print(f"  {label}, {figures['rows']} rows: " + _figures_line(figures))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
@@ -513,27 +526,15 @@ def main(argv: list[str] | None = None) -> int:
     print("  top-1 by modality: " + ", ".join(f"{k} {v['top1']:.0%} ({v['rows']})"
                                              for k, v in midrc["top1_by_modality"].items()))
     unmapped = report["unmapped_sample"] = evaluate_unmapped(args.errors, unseal_blind=args.unseal_blind)
-    if "skipped" in unmapped:
-        print(f"unmapped sample: {unmapped['skipped']}")
-    else:
-        print(f"unmapped sample (descriptions outside MIDRC's table, labelled after the vocabulary was frozen): "
-              f"{unmapped['rows']} of {unmapped['sample_rows']} rows adjudicated")
-        for name, figures in (("all", unmapped), ("first part (its 2.3 errors were read)", unmapped["parts"]["first"]),
-                              ("second part (no error read)", unmapped["parts"]["second"])):
-            if not figures["rows"]:
-                print(f"  {name}: no row adjudicated yet")
-                continue
-            print(f"  {name}, {figures['rows']} rows: " + _figures_line(figures))
+    halves = unmapped.get("parts", {})
+    _print_halves("unmapped sample", "descriptions outside MIDRC's table, labelled after the vocabulary was frozen",
+                  unmapped, [("all", unmapped), ("first part (its 2.3 errors were read)", halves.get("first")),
+                             ("second part (no error read)", halves.get("second"))])
     chinese = report["chinese"] = evaluate_chinese(args.errors, unseal_blind=args.unseal_blind)
-    if "skipped" in chinese:
-        print(f"Chinese descriptions: {chinese['skipped']}")
-    else:
-        print(f"Chinese descriptions (written for this bench, labelled like the fresh set): {chinese['rows']} of "
-              f"{chinese['sample_rows']} rows adjudicated")
-        for name, figures in (("development half (odd ids)", chinese["parts"]["development"]),
-                              ("blind half (even ids, no error read)", chinese["parts"]["blind"])):
-            if figures["rows"]:
-                print(f"  {name}, {figures['rows']} rows: " + _figures_line(figures))
+    halves = chinese.get("parts", {})
+    _print_halves("Chinese descriptions", "written for this bench, labelled like the fresh set", chinese,
+                  [("development half (odd ids)", halves.get("development")),
+                   ("blind half (even ids, no error read)", halves.get("blind"))])
     real = report["real_headers"] = evaluate_real_headers()
     print(f"real headers: {real['series']} series; procedure {real['procedure_emitted_and_right']}/"
           f"{real['procedure_labelled']} emitted and right, {real['no_fitting_code_not_emitted']}/"
