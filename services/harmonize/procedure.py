@@ -481,9 +481,8 @@ def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
 
 
 def _content_word(word: str, lexicon: Lexicon) -> bool:
-    """An unread word that may name what was examined: not a number or code, not a view or silent word."""
-    if is_cjk(word):
-        return word not in lexicon.silent_words
+    """An unread Latin word that may name what was examined: not a number or code, not a view or silent word
+    (Chinese runs are read by _unread_cjk)."""
     if len(word) < 3 or any(ch.isdigit() for ch in word):
         return False
     return not (word in lexicon.silent_words or word in lexicon.view_words or word in lexicon.view_numbers
