@@ -45,7 +45,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from services.harmonize.harmonize import default_harmonizer
 from services.harmonize.policy import default_policy
-from services.harmonize.procedure import TableRow, _signature, build_mapper, read_midrc_table
+from services.harmonize.procedure import (
+    CATALOGUE_SOURCES,
+    TableRow,
+    _signature,
+    build_mapper,
+    read_midrc_table,
+)
 
 SPLIT_SALT = "radcurate-midrc-split-1:"
 HELD_OUT_PERCENT = 30
@@ -58,6 +64,8 @@ UNMAPPED_DEVELOPMENT = ROOT / "bench" / "data" / "unmapped_development.csv"
 UNMAPPED_DEVELOPMENT_LABELS = ROOT / "bench" / "data" / "annotations" / "unmapped_development" / "annotator.csv"
 ZH_ADJUDICATED = ROOT / "bench" / "data" / "zh_adjudicated.csv"
 ZH_SAMPLE = ROOT / "bench" / "data" / "zh_descriptions.csv"
+#: The catalogue MIDRC's table, its adjudication and the development sample were labelled against.
+MIDRC_CATALOGUE = ("midrc",)
 
 
 def held_out(row: TableRow) -> bool:
@@ -96,8 +104,9 @@ def evaluate_midrc(show_errors: bool) -> dict[str, Any]:
     adjudicated = read_adjudicated()
     test = [r for r in rows if held_out(r)]
     threshold = default_policy().review_threshold
-    mapper = build_mapper(exclude_keys={r.key for r in test})
-    reader = build_mapper(exclude_keys={r.key for r in rows})  # no table at all: the reading alone
+    mapper = build_mapper(exclude_keys={r.key for r in test}, catalogue_sources=MIDRC_CATALOGUE)
+    # no table at all: the reading alone
+    reader = build_mapper(exclude_keys={r.key for r in rows}, catalogue_sources=MIDRC_CATALOGUE)
     stats: dict[str, Any] = {"rows": len(rows), "held_out_rows": len(test),
                              "held_out_descriptions": len({r.key for r in test}), "threshold": threshold}
     top1 = top3 = emitted = emitted_ok = below = reader_top1 = same_attributes = 0
@@ -178,7 +187,7 @@ def evaluate_development(show_errors: bool) -> dict[str, Any]:
         by_key[r.key].append(r)
     right = midrc_right = 0
     for k, group in by_key.items():
-        mapper = build_mapper(exclude_keys=test_keys | {k})
+        mapper = build_mapper(exclude_keys=test_keys | {k}, catalogue_sources=MIDRC_CATALOGUE)
         for r in group:
             m = mapper.map(row_modality(r), study_description=r.description, study_modalities=r.modalities)
             best = m.candidates[0].code if m.candidates else None
@@ -216,7 +225,7 @@ def evaluate_unmapped_development(show_errors: bool) -> dict[str, Any]:
         frequency = {r["id"]: r["frequency"] for r in csv.DictReader(f)}
     with UNMAPPED_DEVELOPMENT_LABELS.open(encoding="utf-8", newline="") as f:
         rows = [{**r, "frequency": frequency[r["id"]]} for r in csv.DictReader(f)]
-    outcomes, errors = _map_labelled(rows, set())
+    outcomes, errors = _map_labelled(rows, set(), MIDRC_CATALOGUE)
     if show_errors:
         for _, line in errors:
             print(f"  unmapped-dev {line}")
@@ -241,7 +250,7 @@ def _evaluate_halves(adjudicated: Path, ids: Sequence[str], readable: set[str], 
         return {"skipped": f"{adjudicated.name} not built yet"}
     with adjudicated.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
-    outcomes, errors = _map_labelled(rows, readable)
+    outcomes, errors = _map_labelled(rows, readable, MIDRC_CATALOGUE)
     if show_errors:
         print(title + ("" if unseal_blind else f" ({names[0]} part only)") + ":")
         for is_readable, line in errors:
@@ -256,9 +265,11 @@ def _evaluate_halves(adjudicated: Path, ids: Sequence[str], readable: set[str], 
 Outcome = tuple[bool, frozenset[str], str | None, str, str | None, bool, int]
 
 
-def _map_labelled(rows: Sequence[dict[str, str]], part_one: set[str]) -> tuple[list[Outcome], list[tuple[bool, str]]]:
-    """Each labelled row mapped by the mapper as deployed: its outcome, and an error line where it is wrong."""
-    mapper = build_mapper()
+def _map_labelled(rows: Sequence[dict[str, str]], part_one: set[str], catalogue: Sequence[str] = CATALOGUE_SOURCES,
+                  ) -> tuple[list[Outcome], list[tuple[bool, str]]]:
+    """Each labelled row mapped by the mapper as deployed, over the catalogue the labels were chosen from: its
+    outcome, and an error line where it is wrong."""
+    mapper = build_mapper(catalogue_sources=catalogue)
     outcomes: list[Outcome] = []
     errors: list[tuple[bool, str]] = []
     for r in rows:
@@ -339,7 +350,7 @@ def evaluate_real_headers() -> dict[str, Any]:
 
 def evaluate_probes() -> dict[str, Any]:
     rows = list(read_midrc_table(corrected=False))
-    reader = build_mapper(exclude_keys={r.key for r in rows})
+    reader = build_mapper(exclude_keys={r.key for r in rows}, catalogue_sources=MIDRC_CATALOGUE)
     with PROBES.open(encoding="utf-8", newline="") as f:
         probes = list(csv.DictReader(line for line in f if not line.startswith("#")))
     out: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0, 0])

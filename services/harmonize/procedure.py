@@ -34,6 +34,10 @@ from services.harmonize.text import Match, PhraseTable, is_cjk, key, tokens
 FIELD = "procedure"
 TERMS_FILE = "procedure_terms.yaml"
 CATALOGUE_FILE = "loinc_procedures.csv"
+#: LOINC radiology procedure codes with their long common names (the `playbook` part of the catalogue).
+PLAYBOOK_LIST = "loinc_radiology_codes.tsv"
+#: Parts of the catalogue, smallest first: MIDRC's codes, then the Playbook codes the vocabulary reads.
+CATALOGUE_SOURCES = ("midrc", "playbook")
 MIDRC_TABLE = "midrc_StudyDescription_mapping_table.tsv"
 MIDRC_ATTRIBUTES = "midrc_StudyDescription_filtering_attributes.csv"
 #: Rows of MIDRC's table whose code adjudication found not to fit the description (see the vocabulary README).
@@ -600,6 +604,7 @@ class Procedure:
     views: Views
     timing: frozenset[str]
     qualifiers: frozenset[str]
+    source: str = "midrc"
 
 
 @dataclass(frozen=True)
@@ -662,10 +667,25 @@ def read_midrc_names(directory: Path = VOCABULARY_DIR) -> dict[str, str]:
     return names
 
 
-def read_catalogue(directory: Path = VOCABULARY_DIR) -> list[Procedure]:
+def read_playbook_list(directory: Path = VOCABULARY_DIR) -> dict[str, str]:
+    """LOINC code -> long common name, from the list of LOINC radiology procedure codes."""
+    with (directory / PLAYBOOK_LIST).open(encoding="utf-8", newline="") as f:
+        reader = csv.reader(f, delimiter="\t")
+        if next(reader) != ["loinc", "long_common_name"]:
+            raise VocabularyError(f"{PLAYBOOK_LIST}: header must be loinc, long_common_name")
+        return {code: " ".join(name.split()) for code, name in reader}
+
+
+def read_catalogue(directory: Path = VOCABULARY_DIR, sources: Iterable[str] = CATALOGUE_SOURCES) -> list[Procedure]:
+    """The catalogue's codes from the given sources (`midrc`: the codes of MIDRC's files only)."""
+    wanted = set(sources)
+    if unknown := wanted - set(CATALOGUE_SOURCES):
+        raise VocabularyError(f"unknown catalogue sources {sorted(unknown)}")
     out: list[Procedure] = []
     with (directory / CATALOGUE_FILE).open(encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
+            if row["source"] not in wanted:
+                continue
             views = Views.parse(row["views"]) if row["views"] else Views()
             out.append(Procedure(
                 code=row["loinc"], name=row["long_common_name"], modality=row["modality"] or None,
@@ -673,6 +693,7 @@ def read_catalogue(directory: Path = VOCABULARY_DIR) -> list[Procedure]:
                 laterality=row["laterality"] or None,
                 views=Views(views.low, views.high, frozenset(row["projections"].split())),
                 timing=frozenset(row["timing"].split()), qualifiers=frozenset(row["qualifiers"].split()),
+                source=row["source"],
             ))
     return out
 
@@ -829,6 +850,7 @@ class ProcedureMapper:
     def dropped(self, reading: Reading, p: Procedure) -> frozenset[str]:
         """What the description says and code `p` leaves out: regions examined on their own (procedure_terms.yaml
         own_regions) that `p` replaces by a region containing them (sinuses -> "CT Head", a finger -> "XR Hand"),
+        regions `p` does not reach at all (neither the same, a containing nor a contained region),
         purposes weighing 1 or more in the policy that `p` lacks (an MR angiogram -> "MR Brain"), and the side of
         a paired part when `p` names none."""
         said = set(reading.regions) | set(reading.implied.get("regions", ()))
@@ -838,6 +860,12 @@ class ProcedureMapper:
         for r in said & self.lexicon.own_regions:
             kept = any(c == r or r in self.lexicon.ancestors(c) for c in p.regions)
             if not kept and any(c in self.lexicon.ancestors(r) for c in p.regions):
+                dropped.add(r)
+        whole_body = p.modality in WHOLE_BODY_MODALITIES and "WHOLEBODY" in p.regions
+        named = set(reading.regions) or said  # an implied region stands only where none is named (颞骨HRCT)
+        for r in named - set(p.regions):  # a region the code does not reach at all (PE study "... PELVIS")
+            related = {r, *self.lexicon.ancestors(r)}
+            if not whole_body and not any(c in related or r in self.lexicon.ancestors(c) for c in p.regions):
                 dropped.add(r)
         weights = self.policy.qualifier_weights
         dropped |= {q for q in reading.qualifiers - p.qualifiers if weights.get(q, 1.0) >= 1.0}
@@ -1137,9 +1165,11 @@ class ProcedureMapper:
     def _confidence(self, reading: Reading, ranked: Sequence[tuple[Procedure, Score]]) -> tuple[str, float, str]:
         c = self.policy.confidence
         best, score = ranked[0]
-        # a runner-up the description contradicts, or one stating what it does not say, competes with nothing
+        # a runner-up the description contradicts, one stating what it does not say, or one that is no
+        # alternative to the best code (_no_alternative) competes with nothing
         runner = next((s.value for p, s in ranked[1:]
-                       if p.code != best.code and not s.contradicted and not self.unsaid(reading, p)), 0.0)
+                       if p.code != best.code and not s.contradicted and not self.unsaid(reading, p)
+                       and not _no_alternative(best, score, p, s)), 0.0)
         confidence = min(score.value, 1.0)
         confidence -= c["implied_penalty"] * len(score.implied)
         confidence -= c["assumed_penalty"] * len(score.assumed)
@@ -1164,6 +1194,32 @@ class ProcedureMapper:
         elif score.implied:
             how += "+implied:" + ",".join(score.implied)
         return best.code, confidence, how
+
+
+def _no_alternative(best: Procedure, best_score: Score, other: Procedure, other_score: Score) -> bool:
+    """Whether `other` is no alternative to `best` in a family of close codes: it states less than `best`, whose
+    more came from the description and not a weak default ("XR Cervical spine GE 2 Views" beside "GE 4 Views"
+    for "min 4 views"), or it states more than `best` only through a weak default ("MRA Head vessels W
+    contrast IV", contrast assumed for an MR angiogram, beside "MRA Head vessels")."""
+    if _states_within(other, best) and not best_score.assumed:
+        return True
+    return _states_within(best, other) and bool(other_score.assumed)
+
+
+def _states_within(a: Procedure, b: Procedure) -> bool:
+    """Every attribute code `a` states, code `b` states alike (b may state more); same modality and regions."""
+    if (a.modality, a.regions) != (b.modality, b.regions) or a.code == b.code:
+        return False
+    if a.contrast not in (None, b.contrast) or a.laterality not in (None, b.laterality):
+        return False
+    if not (a.timing <= b.timing and a.qualifiers <= b.qualifiers):
+        return False
+    if not a.views.said:
+        return True
+    if not a.views.projections <= b.views.projections:
+        return False
+    a_count, b_count = _count(a.views), _count(b.views)
+    return a_count is None or (b_count is not None and _range_relation(b_count, a_count) in ("same", "inside"))
 
 
 def _signature(a: PlaybookAttributes) -> tuple[Any, ...]:
@@ -1325,11 +1381,13 @@ def build_mapper(
     reviewed: ReviewedRules | None = None,
     exclude_keys: Iterable[str] = (),
     directory: Path = VOCABULARY_DIR,
+    catalogue_sources: Iterable[str] = CATALOGUE_SOURCES,
 ) -> ProcedureMapper:
-    """A mapper over the bundled vocabulary (the bench excludes its held-out descriptions)."""
+    """A mapper over the bundled vocabulary (the bench excludes its held-out descriptions, and measures label
+    sets made against MIDRC's codes with `catalogue_sources=("midrc",)`)."""
     table = read_midrc_table(directory)
     return ProcedureMapper(
         lexicon=default_lexicon() if directory == VOCABULARY_DIR else load_lexicon(directory),
-        catalogue=read_catalogue(directory), table=table, policy=policy or default_policy(),
+        catalogue=read_catalogue(directory, catalogue_sources), table=table, policy=policy or default_policy(),
         reviewed=reviewed, exclude_keys=exclude_keys,
     )

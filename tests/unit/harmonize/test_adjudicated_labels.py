@@ -154,3 +154,10 @@ def test_the_development_sample_labels_are_its_rows_in_catalogue_codes() -> None
         assert (r["modality"], r["description"]) == (sample[r["id"]]["modality"], sample[r["id"]]["description"])
         codes = r["acceptable"].split()
         assert codes == ["none"] or (codes and all(c in catalogue for c in codes)), (r["id"], codes)
+
+
+def test_the_catalogue_is_the_one_the_whole_catalogue_labels_were_chosen_from() -> None:
+    """Labels are catalogue-relative: a code entering or leaving the catalogue (a vocabulary change that makes a
+    Playbook name readable) asks for the fresh and Chinese sets to be labelled again against it."""
+    labelled = (Path(__file__).resolve().parents[3] / "bench" / "data" / "labelled_catalogue.txt").read_text()
+    assert set(labelled.split()) == set(build_mapper().catalogue), "catalogue changed: relabel, then update the list"

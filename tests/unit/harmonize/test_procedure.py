@@ -1,4 +1,8 @@
-"""Procedure -> LOINC: the MIDRC table, readings of unseen English / vendor / Chinese descriptions, reviews."""
+"""Procedure -> LOINC: the MIDRC table, readings of unseen English / vendor / Chinese descriptions, reviews.
+
+The rules are exercised over MIDRC's codes (the `midrc` part of the catalogue), the catalogue these cases were
+written against: "no catalogue code fits" below means none of MIDRC's. The whole catalogue (with the Playbook
+codes) is exercised by test_playbook_catalogue.py."""
 
 from __future__ import annotations
 
@@ -13,9 +17,10 @@ from services.harmonize.review import ReviewedRule, ReviewedRules, question_id
 
 PROBES = Path(__file__).with_name("data") / "probe_descriptions.csv"
 TABLE = read_midrc_table()
+MIDRC = ("midrc",)
 #: A mapper without MIDRC's rows: every answer below comes from reading the description.
-READER = build_mapper(exclude_keys={row.key for row in TABLE})
-MAPPER = build_mapper()
+READER = build_mapper(exclude_keys={row.key for row in TABLE}, catalogue_sources=MIDRC)
+MAPPER = build_mapper(catalogue_sources=MIDRC)
 
 
 def _probes() -> list[tuple[str, str, str]]:
@@ -95,7 +100,7 @@ def test_a_reviewers_answer_is_a_rule_that_wins() -> None:
     inputs = {"modality": "CT", "study_description": "RESEARCH PROTOCOL 7", "body_part_examined": "CHEST"}
     rid = question_id("procedure", inputs)
     rules = ReviewedRules("3", {rid: ReviewedRule(rid, "procedure", inputs, "24627-2", "CT Chest", "dr x")})
-    mapper = build_mapper(reviewed=rules)
+    mapper = build_mapper(reviewed=rules, catalogue_sources=MIDRC)
     result = mapper.map("CT", study_description="research  protocol 7", body_part_examined="CHEST")
     assert (result.status, result.code, result.rule) == ("mapped", "24627-2", f"reviewed:{rid}")
     assert result.confidence == 1.0
@@ -104,9 +109,9 @@ def test_a_reviewers_answer_is_a_rule_that_wins() -> None:
 
 
 def test_threshold_is_a_setting() -> None:
-    strict = build_mapper(policy=default_policy().with_threshold(0.99))
+    strict = build_mapper(policy=default_policy().with_threshold(0.99), catalogue_sources=MIDRC)
     assert strict.map("CT", study_description="CT CHEST W/O CONTRAST").status == "review"
-    lenient = build_mapper(policy=default_policy().with_threshold(0.5))
+    lenient = build_mapper(policy=default_policy().with_threshold(0.5), catalogue_sources=MIDRC)
     assert lenient.map("CT", study_description="RESEARCH PROTOCOL 7", body_part_examined="CHEST").status == "mapped"
 
 

@@ -15,11 +15,16 @@ from services.harmonize.procedure import (
     MIDRC_ATTRIBUTES,
     MIDRC_CORRECTIONS,
     MIDRC_TABLE,
+    PLAYBOOK_LIST,
+    Procedure,
     VocabularyError,
     clean_code,
     load_lexicon,
     read_catalogue,
+    read_midrc_names,
     read_midrc_table,
+    read_playbook_list,
+    read_text,
 )
 from services.harmonize.vocabulary import generate_procedures
 
@@ -137,3 +142,58 @@ def test_every_word_of_the_vocabulary_is_text() -> None:
 
     raw = yaml.safe_load((VOCABULARY_DIR / TERMS_FILE).read_text(encoding="utf-8"))
     assert booleans(raw, TERMS_FILE) == []
+
+
+def _loinc_check_digit(number: str) -> int:
+    """LOINC's mod-10 check digit of the code's number part."""
+    digits = [int(c) for c in number][::-1]
+    doubled = int("".join(str(d) for d in digits[0::2][::-1]) or "0") * 2
+    total = sum(int(c) for c in str(doubled)) + sum(digits[1::2])
+    return (10 - total % 10) % 10
+
+
+def test_the_playbook_list_holds_valid_loinc_codes_once() -> None:
+    lines = (VOCABULARY_DIR / PLAYBOOK_LIST).read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "loinc\tlong_common_name"
+    codes = [line.split("\t")[0] for line in lines[1:]]
+    assert len(codes) == len(set(codes)) > 6000
+    for code in codes:
+        number, check = code.split("-")
+        assert _loinc_check_digit(number) == int(check), code
+    names = read_playbook_list()
+    assert names["24538-1"] == "MR Ankle" and names["36299-6"] == "XR Elbow 3 Views"
+
+
+def test_the_catalogue_is_midrcs_codes_and_the_playbook_codes_read_completely() -> None:
+    everything = {p.code: p for p in read_catalogue()}
+    midrc = {p.code for p in read_catalogue(sources=("midrc",))}
+    assert midrc == set(read_midrc_names()) and len(midrc) == 159
+    assert {p.code for p in everything.values() if p.source == "midrc"} == midrc
+    playbook = [p for p in everything.values() if p.source == "playbook"]
+    assert len(playbook) > 2000
+    lexicon = load_lexicon()
+    for p in playbook:
+        assert p.modality and p.regions, p
+        assert not read_text(p.name, (p.modality,), lexicon).unread, p
+    def signature(p: Procedure) -> tuple[object, ...]:
+        return p.modality, p.regions, p.contrast, p.laterality, p.views, p.timing, p.qualifiers
+    taken = {signature(everything[code]) for code in midrc}
+    added = [signature(p) for p in playbook]
+    assert len(added) == len(set(added)) and not taken & set(added)  # a Playbook code adds a procedure
+
+
+@pytest.mark.parametrize(("code", "why"), [
+    ("37141-9", "XR Chest PA and Right lateral: a view, not the side of the chest"),
+    ("97341-2", "XR Finger second - right AP: which finger is not read"),
+    ("39686-1", "NM Whole body Views for lymphoma W Ga-67 IV: a radionuclide, not contrast"),
+    ("36115-4", "MR Ankle Arthrogram (arthrogram is read): in"),
+    ("24999-5", "MR Temporomandibular joint: in"),
+])
+def test_playbook_codes_enter_only_when_read_as_they_mean(code: str, why: str) -> None:
+    catalogue = {p.code for p in read_catalogue()}
+    assert (code in catalogue) == why.endswith(": in"), why
+
+
+def test_catalogue_sources_are_checked() -> None:
+    with pytest.raises(VocabularyError, match="unknown catalogue sources"):
+        read_catalogue(sources=("midrc", "radlex"))

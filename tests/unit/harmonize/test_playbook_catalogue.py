@@ -1,0 +1,51 @@
+"""Procedure -> LOINC over the whole catalogue: MIDRC's codes and the LOINC/RSNA Radiology Playbook codes the
+vocabulary reads (joints, sides, view counts, arthrograms, diagnostic mammograms... that MIDRC's codes lack)."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.harmonize.procedure import build_mapper, read_midrc_table
+
+#: Without MIDRC's rows: every answer comes from reading the description.
+READER = build_mapper(exclude_keys={row.key for row in read_midrc_table()})
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("MR", "MRI SHOULDER", "24905-2"),  # MR Shoulder
+    ("MR", "MRI KNEE LEFT WO CONTRAST", "36508-0"),  # MR Knee - left WO contrast
+    ("CR", "XR ELBOW 3 VIEWS RIGHT", "37682-2"),  # XR Elbow - right 3 Views
+    ("US", "US THYROID", "25010-0"),  # US Thyroid gland
+    ("MG", "MAMMO DIAG BILAT", "26346-7"),  # MG Breast - bilateral Diagnostic
+    ("MR", "MRI TMJ BILATERAL", "37228-4"),  # MR Temporomandibular joint - bilateral
+    ("MR", "颞下颌关节MRI", "24999-5"),  # MR Temporomandibular joint
+    ("MR", "MR ARTHROGRAM SHOULDER RIGHT", "36132-9"),  # MR Shoulder - right Arthrogram
+    ("NM", "NM Whole Body Bone", "39818-0"),  # NM Whole body Bone Views
+])
+def test_descriptions_midrcs_codes_could_not_name_map_to_playbook_codes(modality: str, description: str,
+                                                                       code: str) -> None:
+    result = READER.map(modality, study_description=description)
+    assert (result.status, result.code) == ("mapped", code), (result.confidence, result.rule, result.candidates)
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    # "GE 2 Views" states less than "GE 4 Views", which the description says itself: no alternative
+    ("CR", "XR C Spine Comp Min 4 Views", "44212-9"),
+    # "W contrast IV" would rest on the contrast an MR angiogram is assumed to have: the silent code is the answer
+    ("MR", "Brain-MRA", "30856-9"),
+])
+def test_a_close_code_stating_less_or_only_an_assumption_does_not_make_the_answer_ambiguous(
+        modality: str, description: str, code: str) -> None:
+    result = READER.map(modality, study_description=description)
+    assert (result.status, result.code) == ("mapped", code), (result.confidence, result.rule, result.candidates)
+
+
+def test_a_code_that_does_not_reach_a_named_region_is_withheld() -> None:
+    result = READER.map("CT", study_description="CT CHEST (PULMONARY EMBOLISM) PELVIS LOWER EXTREMITY BILATERAL")
+    assert result.status == "review" and "drops:LOWER_EXTREMITY,PELVIS" in result.rule, result.rule
+
+
+def test_a_screening_mammogram_is_not_a_diagnostic_code() -> None:
+    result = READER.map("MG", study_description="SCREENING MAMMOGRAM BILATERAL")
+    assert result.candidates and "Diagnostic" not in (result.candidates[0].meaning or "")
+    assert result.status == "mapped" and result.meaning == "MG Breast - bilateral Screening"
