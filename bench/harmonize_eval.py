@@ -64,8 +64,20 @@ UNMAPPED_DEVELOPMENT = ROOT / "bench" / "data" / "unmapped_development.csv"
 UNMAPPED_DEVELOPMENT_LABELS = ROOT / "bench" / "data" / "annotations" / "unmapped_development" / "annotator.csv"
 ZH_ADJUDICATED = ROOT / "bench" / "data" / "zh_adjudicated.csv"
 ZH_SAMPLE = ROOT / "bench" / "data" / "zh_descriptions.csv"
-#: The catalogue MIDRC's table, its adjudication and the development sample were labelled against.
+#: The catalogue MIDRC's table, its adjudication and the first labels of the fresh, Chinese and development sets
+#: were chosen from (MIDRC's codes).
 MIDRC_CATALOGUE = ("midrc",)
+#: The same fresh, Chinese and development sets labelled again against the whole catalogue (MIDRC's codes and the
+#: Playbook codes the vocabulary reads; bench/data/labelled_catalogue.txt).
+UNMAPPED_WHOLE = ROOT / "bench" / "data" / "unmapped_adjudicated_whole_catalogue.csv"
+ZH_WHOLE = ROOT / "bench" / "data" / "zh_adjudicated_whole_catalogue.csv"
+UNMAPPED_DEVELOPMENT_WHOLE_LABELS = (ROOT / "bench" / "data" / "annotations" / "unmapped_development_whole_catalogue"
+                                     / "annotator.csv")
+#: Which labels, over which catalogue: the whole catalogue (the mapper as deployed), and MIDRC's codes alone.
+LABELS = {
+    "whole": (UNMAPPED_WHOLE, ZH_WHOLE, UNMAPPED_DEVELOPMENT_WHOLE_LABELS, CATALOGUE_SOURCES),
+    "midrc": (UNMAPPED_ADJUDICATED, ZH_ADJUDICATED, UNMAPPED_DEVELOPMENT_LABELS, MIDRC_CATALOGUE),
+}
 
 
 def held_out(row: TableRow) -> bool:
@@ -206,51 +218,57 @@ def evaluate_development(show_errors: bool) -> dict[str, Any]:
 UNMAPPED_PART_ONE_ROWS = 200
 
 
-def evaluate_unmapped(show_errors: bool, *, unseal_blind: bool = False) -> dict[str, Any]:
-    """The fresh test set: descriptions outside MIDRC's table, adjudicated after the vocabulary was frozen.
+def evaluate_unmapped(show_errors: bool, *, unseal_blind: bool = False, labels: str = "whole") -> dict[str, Any]:
+    """The fresh test set: descriptions outside MIDRC's table, adjudicated after the vocabulary was frozen, over
+    the catalogue its `labels` were chosen from.
 
     Errors are listed for the first part only: the second part stays a blind measure until `unseal_blind`."""
     with UNMAPPED_SAMPLE.open(encoding="utf-8", newline="") as f:
         order = [r["id"] for r in csv.DictReader(f)]
-    return _evaluate_halves(UNMAPPED_ADJUDICATED, order, set(order[:UNMAPPED_PART_ONE_ROWS]), ("first", "second"),
-                            "unmapped-sample rows the mapper gets wrong", show_errors, unseal_blind)
+    adjudicated, _, _, catalogue = LABELS[labels]
+    return _evaluate_halves(adjudicated, order, set(order[:UNMAPPED_PART_ONE_ROWS]), ("first", "second"),
+                            f"unmapped-sample rows the mapper gets wrong ({labels} catalogue)", show_errors,
+                            unseal_blind, catalogue)
 
 
-def evaluate_unmapped_development(show_errors: bool) -> dict[str, Any]:
+def evaluate_unmapped_development(show_errors: bool, labels: str = "whole") -> dict[str, Any]:
     """The development sample of descriptions outside MIDRC's table (unmapped_development.csv), labelled by one
     annotator by the same protocol: what rules for such descriptions are written against."""
-    if not UNMAPPED_DEVELOPMENT_LABELS.exists():
-        return {"skipped": f"{UNMAPPED_DEVELOPMENT_LABELS.name} not written yet"}
+    _, _, path, catalogue = LABELS[labels]
+    if not path.exists():
+        return {"skipped": f"{path.parent.name}/{path.name} not written yet"}
     with UNMAPPED_DEVELOPMENT.open(encoding="utf-8", newline="") as f:
         frequency = {r["id"]: r["frequency"] for r in csv.DictReader(f)}
-    with UNMAPPED_DEVELOPMENT_LABELS.open(encoding="utf-8", newline="") as f:
+    with path.open(encoding="utf-8", newline="") as f:
         rows = [{**r, "frequency": frequency[r["id"]]} for r in csv.DictReader(f)]
-    outcomes, errors = _map_labelled(rows, set(), MIDRC_CATALOGUE)
+    outcomes, errors = _map_labelled(rows, set(), catalogue)
     if show_errors:
         for _, line in errors:
-            print(f"  unmapped-dev {line}")
+            print(f"  unmapped-dev ({labels}) {line}")
     return {"sample_rows": len(frequency), **_unmapped_figures(outcomes)}
 
 
-def evaluate_chinese(show_errors: bool, *, unseal_blind: bool = False) -> dict[str, Any]:
+def evaluate_chinese(show_errors: bool, *, unseal_blind: bool = False, labels: str = "whole") -> dict[str, Any]:
     """Chinese descriptions in the style of Chinese hospitals' records (zh_descriptions.csv, written for this
     bench, see ADJUDICATION.md), adjudicated like the fresh set. Odd ids are for development (their errors are
     listed); even ids are the blind half, listed only when unsealed."""
     with ZH_SAMPLE.open(encoding="utf-8", newline="") as f:
         ids = [r["id"] for r in csv.DictReader(f)]
-    return _evaluate_halves(ZH_ADJUDICATED, ids, {i for i in ids if int(i) % 2}, ("development", "blind"),
-                            "Chinese descriptions the mapper gets wrong", show_errors, unseal_blind)
+    _, adjudicated, _, catalogue = LABELS[labels]
+    return _evaluate_halves(adjudicated, ids, {i for i in ids if int(i) % 2}, ("development", "blind"),
+                            f"Chinese descriptions the mapper gets wrong ({labels} catalogue)", show_errors,
+                            unseal_blind, catalogue)
 
 
 def _evaluate_halves(adjudicated: Path, ids: Sequence[str], readable: set[str], names: tuple[str, str],
-                     title: str, show_errors: bool, unseal_blind: bool) -> dict[str, Any]:
+                     title: str, show_errors: bool, unseal_blind: bool, catalogue: Sequence[str]) -> dict[str, Any]:
     """An adjudicated set in two halves: `readable` ids, whose errors may be listed, and the blind rest, whose
     errors are listed only when `unseal_blind`."""
     if not adjudicated.exists():
         return {"skipped": f"{adjudicated.name} not built yet"}
     with adjudicated.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
-    outcomes, errors = _map_labelled(rows, readable, MIDRC_CATALOGUE)
+    outcomes, errors = _map_labelled(rows, readable, catalogue)
     if show_errors:
         print(title + ("" if unseal_blind else f" ({names[0]} part only)") + ":")
         for is_readable, line in errors:
@@ -507,12 +525,13 @@ def main(argv: list[str] | None = None) -> int:
         dev = evaluate_development(args.errors)
         print(f"development part, leave one description out: {dev['rows']} rows, top-1 against the adjudicated "
               f"labels {dev['top1_adjudicated']:.1%}, against MIDRC's {dev['top1_midrc']:.1%}")
-        fresh_dev = evaluate_unmapped_development(args.errors)
-        if "skipped" in fresh_dev:
-            print(f"unmapped development sample: {fresh_dev['skipped']}")
-        else:
-            print(f"unmapped development sample, {fresh_dev['rows']} of {fresh_dev['sample_rows']} rows labelled: "
-                  + _figures_line(fresh_dev))
+        for labels in LABELS:
+            fresh_dev = evaluate_unmapped_development(args.errors, labels)
+            if "skipped" in fresh_dev:
+                print(f"unmapped development sample ({labels} catalogue): {fresh_dev['skipped']}")
+            else:
+                print(f"unmapped development sample ({labels} catalogue), {fresh_dev['rows']} of "
+                      f"{fresh_dev['sample_rows']} rows labelled: " + _figures_line(fresh_dev))
         return 0
 
     report: dict[str, Any] = {"versions": default_harmonizer().rules}
@@ -536,16 +555,20 @@ def main(argv: list[str] | None = None) -> int:
               f"MIDRC's own label acceptable in {a['midrc_label_acceptable']:.1%}")
     print("  top-1 by modality: " + ", ".join(f"{k} {v['top1']:.0%} ({v['rows']})"
                                              for k, v in midrc["top1_by_modality"].items()))
-    unmapped = report["unmapped_sample"] = evaluate_unmapped(args.errors, unseal_blind=args.unseal_blind)
-    halves = unmapped.get("parts", {})
-    _print_halves("unmapped sample", "descriptions outside MIDRC's table, labelled after the vocabulary was frozen",
-                  unmapped, [("all", unmapped), ("first part (its 2.3 errors were read)", halves.get("first")),
-                             ("second part (no error read)", halves.get("second"))])
-    chinese = report["chinese"] = evaluate_chinese(args.errors, unseal_blind=args.unseal_blind)
-    halves = chinese.get("parts", {})
-    _print_halves("Chinese descriptions", "written for this bench, labelled like the fresh set", chinese,
-                  [("development half (odd ids)", halves.get("development")),
-                   ("blind half (even ids, no error read)", halves.get("blind"))])
+    for labels, over in (("whole", "the whole catalogue, as deployed"), ("midrc", "MIDRC's codes alone")):
+        unmapped = report[f"unmapped_sample_{labels}"] = evaluate_unmapped(args.errors, unseal_blind=args.unseal_blind,
+                                                                          labels=labels)
+        halves = unmapped.get("parts", {})
+        _print_halves(f"unmapped sample over {over}",
+                      "descriptions outside MIDRC's table, labelled after the vocabulary was frozen", unmapped,
+                      [("all", unmapped), ("first part (its errors are read)", halves.get("first")),
+                       ("second part (no error read)", halves.get("second"))])
+        chinese = report[f"chinese_{labels}"] = evaluate_chinese(args.errors, unseal_blind=args.unseal_blind,
+                                                                labels=labels)
+        halves = chinese.get("parts", {})
+        _print_halves(f"Chinese descriptions over {over}", "written for this bench, labelled like the fresh set",
+                      chinese, [("development half (odd ids)", halves.get("development")),
+                                ("blind half (even ids, no error read)", halves.get("blind"))])
     real = report["real_headers"] = evaluate_real_headers()
     print(f"real headers: {real['series']} series; procedure {real['procedure_emitted_and_right']}/"
           f"{real['procedure_labelled']} emitted and right, {real['no_fitting_code_not_emitted']}/"

@@ -7,7 +7,8 @@ separated, or `none`). annotations/third.csv (`line,acceptable,reason`): the thi
 rows where the two share no code. Also written: the harmonize vocabulary's midrc_corrections.csv, the rows
 whose MIDRC code is not among the adjudicated ones, with the adjudicated code the mapper's table uses
 instead. The same for the sample of descriptions MIDRC's table does not map (unmapped_sample.csv): the
-files of annotations/unmapped/, keyed by the sample's `id`. With --check the outputs are compared with the
+files of annotations/unmapped/, keyed by the sample's `id`, and the Chinese set (annotations/zh/); both sets
+again against the whole catalogue (annotations/*_whole_catalogue/). With --check the outputs are compared with the
 files on disk instead of written (exit 1 if one differs or a row has no resolution yet).
 """
 
@@ -34,10 +35,19 @@ ZH_SAMPLE = HERE / "zh_descriptions.csv"
 ZH_ANNOTATIONS = HERE / "annotations" / "zh"
 ZH_OUTPUT = HERE / "zh_adjudicated.csv"
 ZH_COLUMNS = ["id", "modality", "description", "acceptable", "annotator_a", "annotator_b", "resolution", "note"]
+#: The same two sets labelled again against the whole catalogue (MIDRC's and the Playbook's codes; the codes are
+#: listed in labelled_catalogue.txt). The sets above were labelled against MIDRC's codes.
+UNMAPPED_WHOLE_ANNOTATIONS = HERE / "annotations" / "unmapped_whole_catalogue"
+UNMAPPED_WHOLE_OUTPUT = HERE / "unmapped_adjudicated_whole_catalogue.csv"
+ZH_WHOLE_ANNOTATIONS = HERE / "annotations" / "zh_whole_catalogue"
+ZH_WHOLE_OUTPUT = HERE / "zh_adjudicated_whole_catalogue.csv"
 #: Sets keyed by `id`, labelled after the vocabulary was frozen: (name, sample, annotations, output, columns).
 FRESH_SETS = (
     ("unmapped sample", UNMAPPED_SAMPLE, UNMAPPED_ANNOTATIONS, UNMAPPED_OUTPUT, UNMAPPED_COLUMNS),
     ("Chinese descriptions", ZH_SAMPLE, ZH_ANNOTATIONS, ZH_OUTPUT, ZH_COLUMNS),
+    ("unmapped sample, whole catalogue", UNMAPPED_SAMPLE, UNMAPPED_WHOLE_ANNOTATIONS, UNMAPPED_WHOLE_OUTPUT,
+     UNMAPPED_COLUMNS),
+    ("Chinese descriptions, whole catalogue", ZH_SAMPLE, ZH_WHOLE_ANNOTATIONS, ZH_WHOLE_OUTPUT, ZH_COLUMNS),
 )
 
 

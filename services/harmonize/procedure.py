@@ -725,6 +725,10 @@ class ProcedureMapper:
     ) -> None:
         self.lexicon = lexicon
         self.catalogue = {p.code: p for p in catalogue}
+        self._by_modality: dict[str | None, list[Procedure]] = {}
+        for p in self.catalogue.values():
+            self._by_modality.setdefault(p.modality, []).append(p)
+        self._region_scores: dict[tuple[frozenset[str], frozenset[str]], float] = {}
         self.policy = policy
         self.reviewed = reviewed or ReviewedRules()
         excluded = set(exclude_keys)
@@ -970,11 +974,9 @@ class ProcedureMapper:
         allowed = set(families) | ({modality} if modality else set())
         if modality == "PT+CT":
             allowed |= {"PT", "CT"}
-        scored = []
-        for p in self.catalogue.values():
-            if (p.modality is None and allowed) or (allowed and p.modality not in allowed):
-                continue
-            scored.append((p, self._score(reading, p, modality)))
+        codes = ([p for m in sorted(allowed) for p in self._by_modality.get(m, ())] if allowed
+                 else list(self.catalogue.values()))
+        scored = [(p, self._score(reading, p, modality)) for p in codes]
         # a code whose modality, purpose, tracer or timing the description contradicts (DOTATATE against an FDG
         # code) is not a candidate while any code is not contradicted so
         scored.sort(key=lambda ps: (bool({"qualifiers", "timing", "modality"} & set(ps[1].contradicted)), -ps[1].value,
@@ -1091,7 +1093,13 @@ class ProcedureMapper:
             return 1.0 if not said else 0.15
         if not said:
             return 0.2
-        return (self._cover(said, code) + self._cover(code, said)) / 2
+        key = (frozenset(said), frozenset(code))
+        score = self._region_scores.get(key)
+        if score is None:
+            if len(self._region_scores) > 200_000:  # pairs of region sets: bounded, cleared when full
+                self._region_scores.clear()
+            score = self._region_scores[key] = (self._cover(said, code) + self._cover(code, said)) / 2
+        return score
 
     def _cover(self, these: set[str], those: set[str]) -> float:
         """How well each region of `these` is matched in `those`: 1 same, less for a containing or contained
