@@ -194,6 +194,7 @@ class Default:
     when: Mapping[str, Any]
     unless: tuple[str, ...]
     assumes: Mapping[str, Any]
+    implies: Mapping[str, Any] = field(default_factory=dict)  # a strong default (a CT angiogram: IV contrast)
 
 
 @dataclass(frozen=True)
@@ -292,7 +293,8 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         (word, tuple(sorted(terms, key=lambda t: t.modalities is None))) for word, terms in merged.items()
     )
     defaults = tuple(
-        Default(d["when"], tuple(d.get("unless", ())), d["assumes"]) for d in raw.get("defaults", ())
+        Default(d["when"], tuple(d.get("unless", ())), d.get("assumes", {}), d.get("implies", {}))
+        for d in raw.get("defaults", ())
     )
     own_regions = frozenset(raw.get("own_regions", ()))
     sided_regions = frozenset(raw.get("sided_regions", ()))
@@ -346,7 +348,7 @@ def _number(word: str, lexicon: Lexicon) -> int | None:
 
 
 def _view_counts(words: Sequence[str], free: Sequence[bool], lexicon: Lexicon) -> Views | None:
-    """'2 VIEWS', '3 PLUS VIEWS', '2 TO 3 VIEWS', '1 OR 2 VIEWS', 'MINIMUM 3 VIEWS', 'GE 3 VIEWS'."""
+    """'2 VIEWS', '3 PLUS VIEWS', '2 TO 3 VIEWS', '1 OR 2 VIEWS', 'MINIMUM 3 VIEWS', 'GE 3 VIEWS', '3 VIEWS MIN'."""
     n = len(words)
     for i, word in enumerate(words):
         if not free[i]:
@@ -368,6 +370,8 @@ def _view_counts(words: Sequence[str], free: Sequence[bool], lexicon: Lexicon) -
         if high is not None and j + 2 < n and words[j + 2] in lexicon.view_words and high >= low:
             return Views(low, high)
         if j < n and words[j] in lexicon.view_words:
+            if j + 1 < n and words[j + 1] in lexicon.view_minimum:
+                return Views(low, None)  # 3 VIEWS MIN
             return Views(low, low)
     return None
 
@@ -403,7 +407,8 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
             continue
         if word in lexicon.with_words:
             nxt = starts.get(i + 1)
-            follows_thing = (nxt is not None and "contrast" not in nxt.means and bool(nxt.means)) or any(
+            follows_thing = (nxt is not None and "contrast" not in nxt.means and bool(set(nxt.means) - {"laterality"})
+                             ) or any(
                 tuple(words[i + 1:i + 1 + len(w)]) == w for w in lexicon.with_not_contrast)
             if not follows_thing and not (i + 1 < len(words) and words[i + 1].isdigit()):
                 reading.contrast.add("W")
@@ -560,7 +565,7 @@ def _has(reading: Reading, condition: str) -> bool:
 
 
 def apply_defaults(reading: Reading, modality: str | None, lexicon: Lexicon) -> None:
-    """Fill unsaid attributes from the vocabulary's weak defaults."""
+    """Fill unsaid attributes from the vocabulary's defaults (strong `implies`, weak `assumes`)."""
     for d in lexicon.defaults:
         ok = True
         for name, want in d.when.items():
@@ -579,6 +584,9 @@ def apply_defaults(reading: Reading, modality: str | None, lexicon: Lexicon) -> 
             continue
         if any(_has(reading, cond) for cond in d.unless):
             continue
+        for name, value in d.implies.items():
+            if not reading.said(name) and name not in reading.implied:
+                reading.implied[name] = value
         for name, value in d.assumes.items():
             if name in ("qualifiers", "timing"):  # sets: a default adds what the text does not say
                 extra = set(value) - getattr(reading, name) - set(reading.implied.get(name, ()))
@@ -959,6 +967,8 @@ class ProcedureMapper:
             return next(iter(sorted(said)), None)
         if "PT+CT" in said and families & {"CT", "PT"}:  # "PET/CT ... WITH CT": the study is the PET/CT
             return "PT+CT"
+        if "SPECT" in said and families & {"NM", "SPECT"}:  # "NM HEART ... SPECT": the tomographic study
+            return "SPECT"
         for m in sorted(said):
             if m in families:
                 return m

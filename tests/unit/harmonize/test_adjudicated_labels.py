@@ -129,7 +129,7 @@ def test_fresh_set_second_part_errors_stay_sealed(tmp_path: Path, monkeypatch: p
             writer.writerow({"id": row_id, "modality": "CT", "description": description, "frequency": "1",
                              "acceptable": "none", "annotator_a": "none", "annotator_b": "none",
                              "resolution": "agreed", "note": ""})
-    monkeypatch.setattr(harmonize_eval, "UNMAPPED_ADJUDICATED", adjudicated)
+    monkeypatch.setitem(harmonize_eval.LABELS, "whole", (adjudicated, *harmonize_eval.LABELS["whole"][1:]))
 
     sealed = harmonize_eval.evaluate_unmapped(True)
     printed = capsys.readouterr().out

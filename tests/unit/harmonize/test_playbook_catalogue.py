@@ -21,6 +21,15 @@ READER = build_mapper(exclude_keys={row.key for row in read_midrc_table()})
     ("MR", "颞下颌关节MRI", "24999-5"),  # MR Temporomandibular joint
     ("MR", "MR ARTHROGRAM SHOULDER RIGHT", "36132-9"),  # MR Shoulder - right Arthrogram
     ("NM", "NM Whole Body Bone", "39818-0"),  # NM Whole body Bone Views
+    ("CT", "CT ENTEROGRAPHY DONE AT AN OUTSIDE HOSPITAL", "72250-4"),  # CT Small bowel W contrast PO and IV
+    ("CT", "ABDOMEN^ENTEROGRAPHY (ADULT)", "72250-4"),
+    ("MR", "前列腺多参数MRI(mpMRI)", "36389-5"),  # MR Prostate WO and W contrast IV
+    ("CT", "头颅CT灌注成像（CTP）", "39142-5"),  # CT perfusion Head W contrast IV
+    ("CR", "HAND RIGHT 3 VIEWS MIN", "47371-0"),  # XR Hand - right GE 3 Views
+    ("MR", "MRI P SHOULDER W, RT", "36254-1"),  # W before the side is contrast: MR Shoulder - right W contrast IV
+    ("CT", "上腹部CT平扫(肝胆胰脾)", "36424-0"),  # liver, gallbladder, pancreas and spleen: CT Abdomen WO contrast
+    ("US", "双下肢静脉彩超", "39422-1"),  # US.doppler Lower extremity vessels - bilateral
+    ("NM", "NUC MED LUNG VENTILATION + PERFUSION", "39942-8"),  # NM Lung Ventilation and Perfusion
 ])
 def test_descriptions_midrcs_codes_could_not_name_map_to_playbook_codes(modality: str, description: str,
                                                                        code: str) -> None:

@@ -141,7 +141,7 @@ def test_a_corrected_table_row_gives_the_adjudicated_code() -> None:
 @pytest.mark.parametrize(
     ("modality", "description", "loinc"),
     [("CT", "CT CHEST DISSECTION WO AND W", "30804-9"),  # a dissection study is an angiogram
-     ("CT", "胸部主动脉夹层", "86981-8"),  # a dissection CTA: the phases are not said, so no contrast is coded
+     ("CT", "胸部主动脉夹层", "36266-5"),  # a dissection study is a CTA, and a CT angiogram is made with IV contrast
      ("DX", "XR CHEST FRONTAL AND LATERAL", "36643-5"),  # two views; the frontal may be PA or AP
      ("DX", "ABDOMEN FLAT AND ERECT", "24798-1")],
 )
@@ -292,8 +292,6 @@ def test_the_ct_of_a_nuclear_study_carries_the_nuclear_procedure(
      ("CT", "THORAX^MCV_CH_AB_PL_ROUTINE (ADULT)", "87869-4"),
      ("CT", "CT CHST/ABD/PEL W/IV CONTRAST", "72254-6"),
      ("CT", "CARDIAC^CA_SCORING_2021 (ADULT)", "79087-3"),
-     ("CT", "CT ENTEROGRAPHY DONE AT AN OUTSIDE HOSPITAL", "36813-4"),  # abdomen and pelvis, with contrast
-     ("CT", "ABDOMEN^ENTEROGRAPHY (ADULT)", "36813-4"),
      ("CT", "THORAX^LOW_DOSE_LUNG_UNDER_30_BMI (ADULT)", "79086-5"),
      ("CT", "CT CODE STROKE CTA", "30593-8")],
 )
@@ -341,7 +339,7 @@ def test_vocabulary_2_5_more_readings(modality: str, description: str, loinc: st
     [("DX", "XR CHEST POSTEROANTERIOR WITH DECUBITUS", "30745-4"),  # not "2 Views" (PA and lateral)
      ("CR", "XR CHEST SPECIAL VIEW (LORDOTIC,DECUB)", "30745-4"),
      ("DX", "OBSTRUCTION SERIES", "37636-8"),  # an abdomen series
-     ("CT", "CT ANGIOGRAPHY CHEST", "86981-8"),  # the phases are not said
+     ("CT", "CT ANGIOGRAPHY CHEST", "36266-5"),  # a CT angiogram is made with IV contrast (vocabulary 4.0)
      ("CT", "CT ABDOMEN AND PELVIS WITH CONTRAST", "36813-4"),
      ("CT", "CT ANG CHEST, ABD, PEL WWO", "83298-0"),
      ("CR", "XR POR CHEST 1V", "36589-0")],  # a portable single chest view is AP
@@ -388,7 +386,7 @@ def test_a_cut_word_is_completed_only_when_one_vocabulary_word_fits() -> None:
     ("modality", "study_modalities", "description", "loinc"),
     [("CT", {"CT"}, "PET/CT FDG TUMOR IMAGING WITH CT WHOLE BODY", "81555-5"),  # the study is the PET/CT
      ("DX", {"DX"}, "CERV SP FLEXION+EXTENSION", "43539-6"),  # two lateral views of the cervical spine
-     ("CT", {"CT"}, "CT PULM VEIN OP", "86981-8"),  # pulmonary veins before ablation: a chest CTA
+     ("CT", {"CT"}, "CT PULM VEIN OP", "36266-5"),  # pulmonary veins before ablation: a chest CTA
      ("CR", {"CR"}, "XR CHEST PA LAT AND OBLIQUES", "30742-1")],  # both obliques
 )
 def test_vocabulary_2_8_readings(modality: str, study_modalities: set[str], description: str, loinc: str) -> None:
@@ -466,4 +464,5 @@ def test_unread_chinese_ignores_silent_words() -> None:
     from services.harmonize.procedure import read_text
 
     assert read_text("急诊头颅CT平扫复查", {"CT"}, READER.lexicon).unread == []
-    assert read_text("子宫附件彩超（经阴道）", {"US"}, READER.lexicon).unread == ["子宫附件"]
+    assert read_text("子宫附件彩超（经阴道）", {"US"}, READER.lexicon).unread == []  # uterus and adnexa: the pelvis
+    assert read_text("阴囊彩超", {"US"}, READER.lexicon).unread == ["阴囊"]
