@@ -436,6 +436,19 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
     return reading
 
 
+def _read_named_protocol(text: str, header_families: Iterable[str], lexicon: Lexicon) -> Reading:
+    """A text read as read_text reads it; in a protocol name "CATEGORY^PROTOCOL" (THORAX^CT_CA_WO,
+    HEAD^DE_CTA_NECK) the category is the protocol tree's folder: the anatomy the protocol part names, when it
+    names some, is the exam's."""
+    reading = read_text(text, header_families, lexicon)
+    category, caret, protocol = text.partition("^")
+    if caret and category.strip() and protocol.strip():
+        named = read_text(protocol, header_families, lexicon).regions
+        if named:
+            reading.regions = set(named)
+    return reading
+
+
 def _unread_cjk(words: Sequence[str], matches: Sequence[Match[tuple[Term, ...]]], lexicon: Lexicon) -> list[str]:
     """The runs of two or more Chinese characters that no phrase of the vocabulary covers (阴囊 in 阴囊彩超): a
     Chinese run is one token, so a phrase found inside it must not hide the rest of it."""
@@ -907,7 +920,7 @@ class ProcedureMapper:
     ) -> tuple[Reading, str | None, frozenset[str]]:
         """The study's texts read together, refined and completed by the defaults; the modality it is read as."""
         families = self._families(modality, study_modalities)
-        reading = _merge([read_text(t, families, self.lexicon) for t in texts if t])
+        reading = _merge([_read_named_protocol(t, families, self.lexicon) for t in texts if t])
         if not reading.regions and body_part_examined:
             header = read_text(body_part_examined, families, self.lexicon)
             if header.regions:
@@ -1029,7 +1042,10 @@ class ProcedureMapper:
         rs = self._regions(set(regions or ()), set(p.regions))
         if regions and p.modality in WHOLE_BODY_MODALITIES and "WHOLEBODY" in p.regions:
             rs = max(rs, (_MORE_SPECIFIC[1] + _LESS_SPECIFIC[1]) / 2)  # the whole body as every region's parent
-        note(how, "regions", rs >= 0.99)
+        if how == "assumed" and ("UNSPECIFIED" in p.regions or rs >= 0.99):
+            # a guessed region (a PET's whole body): the unspecified-region code says no more than the text
+            rs = 0.95 if "UNSPECIFIED" in p.regions else 0.9
+        note(how, "regions", rs >= 0.9 and "UNSPECIFIED" not in p.regions)
         parts.append((w["regions"], rs))
         # contrast
         contrast, how = pick("contrast", reading.contrast_value)
