@@ -812,7 +812,11 @@ class ProcedureMapper:
         else:
             code, confidence, rule_name = self._confidence(reading, ranked)
             if reading.phrases and not reading.region_from_header and "contradicts" not in rule_name:
-                code, confidence, rule_name = self._votes(_signature(attributes), code, confidence, rule_name)
+                voted = self._votes(_signature(attributes), code, confidence, rule_name)
+                # a convention does not give the description a purpose or tracer it does not say (an FDG code for
+                # "PET SARCOMA"); conventions of views and projections stand (which portable chest code)
+                if voted[0] == code or not self.unsaid(reading, self.catalogue[voted[0]]) & self.catalogue[voted[0]].qualifiers:
+                    code, confidence, rule_name = voted
             unsaid = self.unsaid(reading, self.catalogue[code])
             dropped = self.dropped(reading, self.catalogue[code])
             if unsaid or dropped:
@@ -1050,6 +1054,8 @@ class ProcedureMapper:
         # contrast
         contrast, how = pick("contrast", reading.contrast_value)
         cs = _contrast_score(contrast, p.contrast)
+        if contrast == "W" and p.contrast is None and "arthrogram" in p.qualifiers:
+            cs = 1.0  # an arthrogram is made with contrast in the joint, which its name does not repeat
         if how == "assumed" and p.contrast in (None, contrast):
             # a guessed phase: a code silent on contrast says no more than the text (CTA chest)
             cs = 0.95 if p.contrast is None else 0.9

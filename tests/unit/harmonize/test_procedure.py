@@ -121,7 +121,9 @@ def test_no_input_is_unmapped() -> None:
 
 def test_pet_ct_is_read_from_the_study_modalities() -> None:
     result = READER.map("CT", study_description="PET LYMPHOMA RESTAGING", study_modalities=["CT", "PT"])
-    assert result.candidates[0].code == "81555-5"
+    assert result.attributes is not None and result.attributes.modality == "PT+CT"
+    # the tracer is not said, so not the FDG code (vocabulary 4.0): the PET of an unsaid region
+    assert result.candidates[0].code == "44136-0"
 
 
 def test_mapping_is_deterministic() -> None:
@@ -229,8 +231,7 @@ def test_a_tracer_other_than_fdg_contradicts_an_fdg_code() -> None:
 
 @pytest.mark.parametrize(
     ("modality", "description", "loinc"),
-    [("CT,PT", "PET ESOPHAGEAL OR GASTRIC CANCER (W/LOW DOSE CT)", "81555-5"),  # the whole body, not the site
-     ("CR", "XR CHEST 4 OR MORE VIEWS", "44211-1"),  # "4 OR MORE" is an open count
+    [("CR", "XR CHEST 4 OR MORE VIEWS", "44211-1"),  # "4 OR MORE" is an open count
      ("CR", "HIP R", None)],  # a lone side letter after the anatomy
 )
 def test_vocabulary_2_4_readings(modality: str, description: str, loinc: str | None) -> None:
