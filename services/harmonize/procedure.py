@@ -815,7 +815,8 @@ class ProcedureMapper:
                 voted = self._votes(_signature(attributes), code, confidence, rule_name)
                 # a convention does not give the description a purpose or tracer it does not say (an FDG code for
                 # "PET SARCOMA"); conventions of views and projections stand (which portable chest code)
-                if voted[0] == code or not self.unsaid(reading, self.catalogue[voted[0]]) & self.catalogue[voted[0]].qualifiers:
+                winner = self.catalogue[voted[0]]
+                if voted[0] == code or not self.unsaid(reading, winner) & winner.qualifiers:
                     code, confidence, rule_name = voted
             unsaid = self.unsaid(reading, self.catalogue[code])
             dropped = self.dropped(reading, self.catalogue[code])
