@@ -52,6 +52,8 @@ WHOLE_BODY_MODALITIES = frozenset({"PT", "PT+CT"})
 #: Inputs of a procedure question, in the order their texts are read (first says most).
 TEXT_INPUTS = ("study_description", "requested_procedure_description", "protocol_name")
 
+#: How far down the ranking a code keeping the purpose said is looked for when the best code drops it.
+RERANKED = 8
 #: An attribute scoring this low is a contradiction: the code says otherwise than the description.
 CONTRADICTION = 0.2
 #: Region credit by distance in the anatomy tree (index 1: parent/child, 2: grandparent...).
@@ -1009,6 +1011,14 @@ class ProcedureMapper:
         # code) is not a candidate while any code is not contradicted so
         scored.sort(key=lambda ps: (bool({"qualifiers", "timing", "modality"} & set(ps[1].contradicted)), -ps[1].value,
                                     ps[0].code))
+        # among the closest codes, one that keeps the purpose said (angio, arthrogram...) comes before one that
+        # drops it ("CTA Thoracic Aorta" before "CT Thoracic Aorta W contrast IV" for a thoracic aneurysm CTA)
+        if scored and self.dropped(reading, scored[0][0]) & reading.qualifiers:
+            keeper = next((i for i, (p, sc) in enumerate(scored[1:RERANKED], start=1)
+                           if not sc.contradicted and "UNSPECIFIED" not in p.regions
+                           and not self.dropped(reading, p) & reading.qualifiers), None)
+            if keeper is not None:
+                scored.insert(0, scored.pop(keeper))
         return scored
 
     def _score(self, reading: Reading, p: Procedure, modality: str | None) -> Score:

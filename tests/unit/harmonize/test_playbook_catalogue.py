@@ -58,3 +58,27 @@ def test_a_screening_mammogram_is_not_a_diagnostic_code() -> None:
     result = READER.map("MG", study_description="SCREENING MAMMOGRAM BILATERAL")
     assert result.candidates and "Diagnostic" not in (result.candidates[0].meaning or "")
     assert result.status == "mapped" and result.meaning == "MG Breast - bilateral Screening"
+
+
+def test_a_code_keeping_the_purpose_said_comes_before_one_dropping_it() -> None:
+    result = READER.map("CT", study_description="VASCULAR^THORACIC_ANEURYSM_CTA (ADULT)")
+    assert result.candidates[0].meaning == "CTA Thoracic Aorta", result.candidates  # not "CT Thoracic Aorta W ..."
+
+
+def test_a_protocol_names_category_gives_way_to_the_anatomy_of_its_protocol_part() -> None:
+    result = READER.map("CT", study_description="HEAD^DE_CTA_NECK (ADULT)")
+    assert (result.status, result.meaning) == ("mapped", "CTA Neck vessels W contrast IV"), result.rule
+
+
+def test_a_tracer_code_needs_the_tracer_said() -> None:
+    result = READER.map("PT", study_description="PET SARCOMA (W/LOW DOSE CT)", study_modalities=("CT", "PT"))
+    assert result.candidates[0].code == "44136-0" and result.code != "81555-5", result.candidates  # not FDG
+    fdg = READER.map("PT", study_description="PET FDG WHOLE BODY", study_modalities=("CT", "PT"))
+    assert fdg.candidates[0].code == "81555-5", fdg.candidates
+
+
+def test_an_arthrogram_code_carries_the_contrast_in_the_joint() -> None:
+    result = READER.map("MR", study_description="MRI POST ARTHRO SHOULDER RT W")
+    assert (result.status, result.code) == ("mapped", "36132-9"), result.rule  # MR Shoulder - right Arthrogram
+    iv = READER.map("MR", study_description="MRI SHOULDER RIGHT W CONTRAST")
+    assert iv.code == "36254-1"  # MR Shoulder - right W contrast IV: an IV contrast study is no arthrogram
