@@ -135,18 +135,18 @@ def build(directory: Path = DIRECTORY) -> Catalogue:
     return out
 
 
-def render(directory: Path = DIRECTORY) -> str:
+def render(directory: Path = DIRECTORY, catalogue: Catalogue | None = None) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(build(directory).rows)
+    writer.writerows((catalogue or build(directory)).rows)
     return out.getvalue()
 
 
 def main(argv: list[str]) -> int:
-    (DIRECTORY / CATALOGUE_FILE).write_text(render(), encoding="utf-8")
+    c = build()
+    (DIRECTORY / CATALOGUE_FILE).write_text(render(catalogue=c), encoding="utf-8")
     if "--report" in argv:
-        c = build()
         sources = Counter(r["source"] for r in c.rows)
         print(f"catalogue: {len(c.rows)} codes ({sources['midrc']} midrc, {sources['playbook']} playbook); "
               f"left out: {c.left_out_unread} with unread words, {c.left_out_same} same as a code in, "
