@@ -41,6 +41,11 @@ UNMAPPED_WHOLE_ANNOTATIONS = HERE / "annotations" / "unmapped_whole_catalogue"
 UNMAPPED_WHOLE_OUTPUT = HERE / "unmapped_adjudicated_whole_catalogue.csv"
 ZH_WHOLE_ANNOTATIONS = HERE / "annotations" / "zh_whole_catalogue"
 ZH_WHOLE_OUTPUT = HERE / "zh_adjudicated_whole_catalogue.csv"
+#: MIDRC's held-out rows (bench/harmonize_eval.py's split, `id` = the table's line) labelled against the whole
+#: catalogue; the whole table was adjudicated against MIDRC's codes (midrc_adjudicated.csv).
+MIDRC_HELD_OUT_SAMPLE = HERE / "midrc_held_out.csv"
+MIDRC_HELD_OUT_WHOLE_ANNOTATIONS = HERE / "annotations" / "midrc_held_out_whole_catalogue"
+MIDRC_HELD_OUT_WHOLE_OUTPUT = HERE / "midrc_held_out_adjudicated_whole_catalogue.csv"
 #: Sets keyed by `id`, labelled after the vocabulary was frozen: (name, sample, annotations, output, columns).
 FRESH_SETS = (
     ("unmapped sample", UNMAPPED_SAMPLE, UNMAPPED_ANNOTATIONS, UNMAPPED_OUTPUT, UNMAPPED_COLUMNS),
@@ -48,6 +53,8 @@ FRESH_SETS = (
     ("unmapped sample, whole catalogue", UNMAPPED_SAMPLE, UNMAPPED_WHOLE_ANNOTATIONS, UNMAPPED_WHOLE_OUTPUT,
      UNMAPPED_COLUMNS),
     ("Chinese descriptions, whole catalogue", ZH_SAMPLE, ZH_WHOLE_ANNOTATIONS, ZH_WHOLE_OUTPUT, ZH_COLUMNS),
+    ("MIDRC held-out rows, whole catalogue", MIDRC_HELD_OUT_SAMPLE, MIDRC_HELD_OUT_WHOLE_ANNOTATIONS,
+     MIDRC_HELD_OUT_WHOLE_OUTPUT, ZH_COLUMNS),
 )
 
 
