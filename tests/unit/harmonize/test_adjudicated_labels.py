@@ -161,3 +161,12 @@ def test_the_catalogue_is_the_one_the_whole_catalogue_labels_were_chosen_from() 
     Playbook name readable) asks for the fresh and Chinese sets to be labelled again against it."""
     labelled = (Path(__file__).resolve().parents[3] / "bench" / "data" / "labelled_catalogue.txt").read_text()
     assert set(labelled.split()) == set(build_mapper().catalogue), "catalogue changed: relabel, then update the list"
+
+
+def test_the_held_out_sample_is_the_benchs_split_of_midrcs_table() -> None:
+    """midrc_held_out.csv (the rows labelled again against the whole catalogue) is the bench's held-out split."""
+    with merge_annotations.MIDRC_HELD_OUT_SAMPLE.open(encoding="utf-8", newline="") as f:
+        sample = [(int(r["id"]), r["modality"], r["description"]) for r in csv.DictReader(f)]
+    split = [(r.line, ",".join(sorted(r.modalities)), r.description)
+             for r in read_midrc_table(corrected=False) if held_out(r)]
+    assert sample == split and len(sample) == 196
