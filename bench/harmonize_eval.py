@@ -39,7 +39,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -197,22 +197,14 @@ def evaluate_midrc_whole(show_errors: bool, *, unseal_blind: bool = False) -> di
     labels were made after vocabulary 4.0 was frozen and its errors on them stay unread."""
     if not MIDRC_HELD_OUT_WHOLE.exists():
         return {"skipped": f"{MIDRC_HELD_OUT_WHOLE.name} not built yet"}
-    rows = {r.line: r for r in read_midrc_table(corrected=False)}
-    test = [r for r in rows.values() if held_out(r)]
-    mapper = build_mapper(exclude_keys={r.key for r in test})
+    test_keys = {r.key for r in read_midrc_table(corrected=False) if held_out(r)}
     with MIDRC_HELD_OUT_WHOLE.open(encoding="utf-8", newline="") as f:
         labelled = list(csv.DictReader(f))
-    outcomes: list[Outcome] = []
-    for label in labelled:
-        r = rows[int(label["id"])]
-        m = mapper.map(row_modality(r), study_description=r.description, study_modalities=r.modalities)
-        fits = frozenset(label["acceptable"].split()) - {"none"}
-        best = m.candidates[0].code if m.candidates else None
-        ok = adjudicated_right(fits, best, m.status)
-        outcomes.append((False, fits, best, m.status, m.code, ok, 1))
-        if show_errors and unseal_blind and not ok:
-            print("  " + error_line(r, m, fits))
-    return {"sample_rows": len(test), **_unmapped_figures(outcomes)}
+    outcomes, errors = _map_labelled(labelled, set(), exclude_keys=test_keys)
+    if show_errors and unseal_blind:
+        for _, line in errors:
+            print(f"  {line}")
+    return {"sample_rows": len(labelled), **_unmapped_figures(outcomes)}
 
 
 def evaluate_development(show_errors: bool) -> dict[str, Any]:
@@ -312,10 +304,10 @@ Outcome = tuple[bool, frozenset[str], str | None, str, str | None, bool, int]
 
 
 def _map_labelled(rows: Sequence[dict[str, str]], part_one: set[str], catalogue: Sequence[str] = CATALOGUE_SOURCES,
-                  ) -> tuple[list[Outcome], list[tuple[bool, str]]]:
-    """Each labelled row mapped by the mapper as deployed, over the catalogue the labels were chosen from: its
-    outcome, and an error line where it is wrong."""
-    mapper = build_mapper(catalogue_sources=catalogue)
+                  exclude_keys: Iterable[str] = ()) -> tuple[list[Outcome], list[tuple[bool, str]]]:
+    """Each labelled row mapped by the mapper as deployed (less the table rows of `exclude_keys`), over the
+    catalogue the labels were chosen from: its outcome, and an error line where it is wrong."""
+    mapper = build_mapper(catalogue_sources=catalogue, exclude_keys=exclude_keys)
     outcomes: list[Outcome] = []
     errors: list[tuple[bool, str]] = []
     for r in rows:

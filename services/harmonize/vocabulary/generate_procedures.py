@@ -70,10 +70,6 @@ def read_name(name: str, lexicon: Lexicon) -> tuple[dict[str, str], Reading]:
     }, reading
 
 
-def attributes(name: str, lexicon: Lexicon) -> dict[str, str]:
-    return read_name(name, lexicon)[0]
-
-
 @dataclass
 class Catalogue:
     rows: list[dict[str, str]] = field(default_factory=list)
@@ -111,7 +107,7 @@ def build(directory: Path = DIRECTORY) -> Catalogue:
     signatures: set[tuple[str, ...]] = set()
     midrc = read_midrc_names(directory)
     for code, name in midrc.items():
-        attrs = attributes(name, lexicon)
+        attrs = read_name(name, lexicon)[0]
         signatures.add(tuple(attrs[c] for c in SIGNATURE))
         out.rows.append({"loinc": code, "long_common_name": name, **attrs, "source": "midrc"})
     for code, name in sorted(read_playbook_list(directory).items(), key=lambda kv: _code_number(kv[0])):
