@@ -84,6 +84,17 @@ LABELS = {
 }
 
 
+def with_revisions(rows: list[dict[str, str]], labels: Path, file: str) -> list[dict[str, str]]:
+    """An annotator's rows (keyed by `id`) with the rows of each later revision (labels/revision_*/file: the rows
+    labelled again when the catalogue changed, bench/data/ADJUDICATION.md) in place of the same ids."""
+    by_id = {r["id"]: r for r in rows}
+    for revision in sorted(labels.glob("revision_*")):
+        if (revision / file).exists():
+            with (revision / file).open(encoding="utf-8", newline="") as f:
+                by_id.update((r["id"], r) for r in csv.DictReader(f))
+    return list(by_id.values())
+
+
 def held_out(row: TableRow) -> bool:
     """The fixed split: by a hash of the description (upper case, single spaces), 30 % held out."""
     text = " ".join(row.description.upper().split())
@@ -260,7 +271,8 @@ def evaluate_unmapped_development(show_errors: bool, labels: str = "whole") -> d
     with UNMAPPED_DEVELOPMENT.open(encoding="utf-8", newline="") as f:
         frequency = {r["id"]: r["frequency"] for r in csv.DictReader(f)}
     with path.open(encoding="utf-8", newline="") as f:
-        rows = [{**r, "frequency": frequency[r["id"]]} for r in csv.DictReader(f)]
+        rows = [{**r, "frequency": frequency[r["id"]]}
+                for r in with_revisions(list(csv.DictReader(f)), path.parent, path.name)]
     outcomes, errors = _map_labelled(rows, set(), catalogue)
     if show_errors:
         for _, line in errors:

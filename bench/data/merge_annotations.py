@@ -8,7 +8,8 @@ rows where the two share no code. Also written: the harmonize vocabulary's midrc
 whose MIDRC code is not among the adjudicated ones, with the adjudicated code the mapper's table uses
 instead. The same for the sample of descriptions MIDRC's table does not map (unmapped_sample.csv): the
 files of annotations/unmapped/, keyed by the sample's `id`, and the Chinese set (annotations/zh/); both sets
-again against the whole catalogue (annotations/*_whole_catalogue/). With --check the outputs are compared with the
+again against the whole catalogue (annotations/*_whole_catalogue/; the rows labelled again when the catalogue
+changed in revision_*/, which replace the same ids). With --check the outputs are compared with the
 files on disk instead of written (exit 1 if one differs or a row has no resolution yet).
 """
 
@@ -155,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(HERE.parents[1]))
-    from bench.harmonize_eval import held_out
+    from bench.harmonize_eval import held_out, with_revisions
     from services.harmonize.procedure import read_midrc_table
 
     midrc = {str(r.line): (r.code, "held_out" if held_out(r) else "development")
@@ -173,8 +174,13 @@ def main(argv: list[str] | None = None) -> int:
             continue
         third_ids = labels / "third.csv"
         fresh_third = {r["id"]: r["acceptable"] for r in read(third_ids)} if third_ids.exists() else {}
-        annotated = [read(labels / f"annotator_{x}.csv") if (labels / f"annotator_{x}.csv").exists() else []
-                     for x in ("a", "b")]
+        annotated = [with_revisions(read(labels / f"annotator_{x}.csv"), labels, f"annotator_{x}.csv")
+                     if (labels / f"annotator_{x}.csv").exists() else [] for x in ("a", "b")]
+        for revision in sorted(labels.glob("revision_*")):  # a row labelled again is decided again
+            revised = {r["id"] for r in read(revision / "annotator_a.csv")}
+            fresh_third = {i: c for i, c in fresh_third.items() if i not in revised}
+            if (revision / "third.csv").exists():
+                fresh_third.update((r["id"], r["acceptable"]) for r in read(revision / "third.csv"))
         fresh[name] = merge_unmapped(annotated[0], annotated[1], fresh_third, read(sample))
         outputs[output] = render(fresh[name][0], columns)
     if args.check:

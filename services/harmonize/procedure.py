@@ -432,10 +432,23 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
         reading.laterality.add(lexicon.side_letters[words[last]])
         reading.phrases.append(words[last])
         covered[last] = True
+    _side_decubitus(reading, lexicon)
     counts = _view_counts(words, [not c for c in covered], lexicon)
     if counts is not None:
         reading.views = Views(counts.low, counts.high, reading.views.projections)
     return reading
+
+
+def _side_decubitus(reading: Reading, lexicon: Lexicon) -> None:
+    """A side word on unpaired anatomy beside a decubitus view is the view's side ("CHEST DECUBITUS 1 VW LEFT")."""
+    projections = reading.views.projections
+    if ("DECUBITUS" not in projections or not reading.laterality or not reading.regions
+            or reading.regions & lexicon.sided_regions):
+        return
+    sides = {"left": {"LEFT_DECUBITUS"}, "right": {"RIGHT_DECUBITUS"},
+             "bilateral": {"LEFT_DECUBITUS", "RIGHT_DECUBITUS"}}[reading.laterality_value or "bilateral"]
+    reading.views = Views(reading.views.low, reading.views.high, (projections - {"DECUBITUS"}) | sides)
+    reading.laterality.clear()
 
 
 def _read_named_protocol(text: str, header_families: Iterable[str], lexicon: Lexicon) -> Reading:
@@ -877,6 +890,8 @@ class ProcedureMapper:
                     (named_count := _count(Views(projections=frozenset(named)))) is not None
                     and _range_relation(named_count, (p.views.low, p.views.high)) == "apart"):
                 unsaid.add("views")  # "LUMBAR SPINE (LATERAL ONLY)" -> "2 or 3 Views": the text names fewer
+            if p.views.projections & _SIDED_DECUBITUS and "DECUBITUS" in named:
+                unsaid.add("projections")  # "CHEST DECUBITUS" -> "XR Chest AP left lateral-decubitus"
         return self.unsaid_regions(reading, p) | unsaid
 
     def dropped(self, reading: Reading, p: Procedure) -> frozenset[str]:
@@ -1267,8 +1282,8 @@ def _states_within(a: Procedure, b: Procedure) -> bool:
         return False
     if not a.views.said:
         return True
-    if not a.views.projections <= b.views.projections:
-        return False
+    if not a.views.projections <= b.views.projections | _unsided(b.views.projections):
+        return False  # (a decubitus view with its side open is within one with a side)
     a_count, b_count = _count(a.views), _count(b.views)
     return a_count is None or (b_count is not None and _range_relation(b_count, a_count) in ("same", "inside"))
 
@@ -1322,7 +1337,10 @@ _MODALITY_KIN: dict[str, set[str]] = {
 }
 _POSITIONS = frozenset({"SUPINE", "UPRIGHT"})
 #: Views beyond a region's routine ones: a code's count of routine views (2 Views: PA and lateral) leaves them out.
-_SPECIAL_VIEWS = frozenset({"DECUBITUS", "LORDOTIC"})
+_SPECIAL_VIEWS = frozenset({"DECUBITUS", "LEFT_DECUBITUS", "RIGHT_DECUBITUS", "LORDOTIC", "FLEXION", "EXTENSION"})
+#: Views of a joint or the spine bent forward and back, which codes add to views left open ("Views W flexion").
+_BENT_VIEWS = frozenset({"FLEXION", "EXTENSION"})
+_SIDED_DECUBITUS = frozenset({"LEFT_DECUBITUS", "RIGHT_DECUBITUS"})
 
 
 def _count(v: Views) -> tuple[int, int | None] | None:
@@ -1348,9 +1366,10 @@ def _views_score(said: Views, code: Views) -> float:
         return 0.6
     if not code.said:
         return 0.7
-    if said.projections & _SPECIAL_VIEWS and not code.projections & _SPECIAL_VIEWS and not (
-            said.low == said.high == code.low == code.high == 1):
-        return 0.3  # "PA WITH DECUBITUS" is not "2 Views" (PA and lateral); "1 VIEW" may be "Single view"
+    if said.projections & _SPECIAL_VIEWS and not code.projections & _SPECIAL_VIEWS:
+        # "PA WITH DECUBITUS" is not "2 Views" (PA and lateral); "DECUBITUS 1 VIEW" may be "Single view", after
+        # a code naming the view
+        return 0.8 if said.low == said.high == code.low == code.high == 1 else 0.3
     sc, cc = _count(said), _count(code)
     if said.low is not None and code.low is not None:
         count: float | None = _range_score(sc or (0, 0), cc or (0, 0))
@@ -1364,7 +1383,10 @@ def _views_score(said: Views, code: Views) -> float:
         count = 0.8 if consistent else 0.2
     else:
         count = 0.8
-    if said.projections and code.projections:
+    if (code.low is None and code.projections and code.projections <= _BENT_VIEWS
+            and code.projections <= said.projections and said.projections - code.projections):
+        projections = 0.85  # "Views W flexion and W extension": the routine views open, the bent ones kept
+    elif said.projections and code.projections:
         projections = _projection_score(said.projections, code.projections)
     elif said.projections or code.projections:
         projections = 0.8 if said.projections else 0.7
@@ -1413,9 +1435,20 @@ def _projection_score(said: frozenset[str], code: frozenset[str]) -> float:
         s = (s - {"FRONTAL"}) | ({"AP", "PA"} & c or {"AP"})
     if s == c:
         return 0.85
+    said_sides, code_sides = s & _SIDED_DECUBITUS, c & _SIDED_DECUBITUS
+    if _unsided(s) == _unsided(c) and not (said_sides and code_sides):
+        # a decubitus view's side said where the code leaves it open (0.85), or stated by the code only (0.6)
+        return 0.85 if said_sides else 0.6
+    if said_sides and code_sides and not (said_sides <= code_sides or code_sides <= said_sides):
+        return 0.1  # left against right decubitus
     if s <= c or c <= s:
         return 0.6
     return 0.1
+
+
+def _unsided(projections: set[str] | frozenset[str]) -> set[str]:
+    """Projections with a decubitus view's side left open."""
+    return {"DECUBITUS" if p in _SIDED_DECUBITUS else p for p in projections}
 
 
 # ---------------------------------------------------------------- the default mapper

@@ -82,3 +82,36 @@ def test_an_arthrogram_code_carries_the_contrast_in_the_joint() -> None:
     assert (result.status, result.code) == ("mapped", "36132-9"), result.rule  # MR Shoulder - right Arthrogram
     iv = READER.map("MR", study_description="MRI SHOULDER RIGHT W CONTRAST")
     assert iv.code == "36254-1"  # MR Shoulder - right W contrast IV: an IV contrast study is no arthrogram
+
+
+@pytest.mark.parametrize(("description", "meaning"), [
+    ("XR CHEST DECUBITUS LEFT", "XR Chest AP left lateral-decubitus"),  # a side word on the chest is the view's
+    ("XR CHEST LATERAL DECUBITUS RIGHT", "XR Chest AP right lateral-decubitus"),
+    ("XR CHEST LEFT DECUBITUS VIEW (RIGHT SIDE UP)", "XR Chest AP left lateral-decubitus"),
+    ("XR CHEST DECUBITUS 1 VW LEFT", "XR Chest AP left lateral-decubitus"),  # before "Single view"
+    ("XR CHEST DECUBITUS", "XR Chest AP lateral-decubitus"),  # no side said: the code naming none
+])
+def test_a_decubitus_view_keeps_its_side(description: str, meaning: str) -> None:
+    result = READER.map("CR", study_description=description)
+    assert (result.status, result.meaning) == ("mapped", meaning), (result.confidence, result.candidates)
+
+
+def test_the_side_of_a_decubitus_view_is_not_guessed() -> None:
+    result = READER.map("CR", study_description="XR CHEST DECUBITUS")
+    assert all("left" not in (c.meaning or "") and "right" not in (c.meaning or "") for c in result.candidates[:1])
+    left = READER.map("CR", study_description="XR CHEST LEFT DECUBITUS")
+    assert "right" not in (left.meaning or ""), left.meaning
+
+
+@pytest.mark.parametrize(("modality", "description", "meaning"), [
+    ("CR", "XR LEFT THUMB", "XR Thumb - left Views"),  # the thumb is coded apart from the fingers
+    ("DX", "CERV SP FLEXION+EXTENSION", "XR Cervical spine Views W flexion and W extension"),
+    ("DX", "XR LUMBAR SPINE FLEXION AND EXTENSION ONLY", "XR Lumbar spine Views W flexion and W extension"),
+    # routine views and the bent ones: the code adding the bent views to views left open
+    ("DX", "XR SPINE LUMBAR (AP, LAT, FLEX/EX)", "XR Lumbar spine Views W flexion and W extension"),
+    ("DX", "XR CERVICAL COMPLETE FLEX EXTENSION", "XR Cervical spine Views W flexion and W extension"),
+])
+def test_thumbs_and_bent_spine_views_have_codes_of_their_own(modality: str, description: str,
+                                                             meaning: str) -> None:
+    result = READER.map(modality, study_description=description)
+    assert (result.status, result.meaning) == ("mapped", meaning), (result.confidence, result.candidates)
