@@ -918,6 +918,8 @@ class ProcedureMapper:
         dropped |= {q for q in reading.qualifiers - p.qualifiers if weights.get(q, 1.0) >= 1.0}
         if reading.laterality and not p.laterality and p.regions & said & self.lexicon.sided_regions:
             dropped.add("laterality")  # "钼靶-双乳" -> "MG Breast Views"
+        if reading.views.low is not None and reading.views.high is not None and not p.views.said:
+            dropped.add("views")  # "SCOLIOSIS STUDY 2 OR 3 VIEWS" -> "... Views for scoliosis"
         return frozenset(dropped)
 
     def unsaid_regions(self, reading: Reading, p: Procedure) -> frozenset[str]:
@@ -1114,7 +1116,9 @@ class ProcedureMapper:
             if "projections" in source:
                 how = "implied" if source is reading.implied else "assumed"
                 views = Views(projections=frozenset(source["projections"]))
-        vs = _views_score(views if isinstance(views, Views) else Views(), p.views)
+        # the usual frontal view: PA for the erect chest, AP at the bedside and for the other regions
+        usual = "PA" if "CHEST" in p.regions and "portable" not in p.qualifiers else "AP"
+        vs = _views_score(views if isinstance(views, Views) else Views(), p.views, usual)
         note(how, "views", vs >= 0.99 and p.views.said)
         parts.append((w["views"] if p.modality in VIEW_MODALITIES else w["views_other"], vs))
         # a modality the description names, other than the code's ("NM HEART ... SPECT" on the CT of the study)
@@ -1349,7 +1353,7 @@ def _count(v: Views) -> tuple[int, int | None] | None:
         return v.low, v.high
     if not v.projections:
         return None
-    views = v.projections - _POSITIONS
+    views = {"FRONTAL" if p == "AP_OR_PA" else p for p in v.projections - _POSITIONS}
     if "FRONTAL" in views and views & {"AP", "PA"}:
         views -= {"FRONTAL"}
     if "OBLS" in views:  # both obliques
@@ -1358,7 +1362,7 @@ def _count(v: Views) -> tuple[int, int | None] | None:
     return n, n
 
 
-def _views_score(said: Views, code: Views) -> float:
+def _views_score(said: Views, code: Views, usual_frontal: str = "AP") -> float:
     """Views agreement: the mean of a count part and a projection part, where either side says anything."""
     if not said.said and not code.said:
         return 1.0
@@ -1387,7 +1391,7 @@ def _views_score(said: Views, code: Views) -> float:
             and code.projections <= said.projections and said.projections - code.projections):
         projections = 0.85  # "Views W flexion and W extension": the routine views open, the bent ones kept
     elif said.projections and code.projections:
-        projections = _projection_score(said.projections, code.projections)
+        projections = _projection_score(said.projections, code.projections, usual_frontal)
     elif said.projections or code.projections:
         projections = 0.8 if said.projections else 0.7
     else:
@@ -1427,14 +1431,20 @@ def _range_score(said: tuple[int, int | None], code: tuple[int, int | None]) -> 
     return _RANGE_SCORES[_range_relation(said, code)]
 
 
-def _projection_score(said: frozenset[str], code: frozenset[str]) -> float:
+def _projection_score(said: frozenset[str], code: frozenset[str], usual_frontal: str = "AP") -> float:
+    """Projections agreement. A frontal view (正位) is the region's usual one (`usual_frontal`); "AP or PA" says
+    neither, so a code stating AP or PA states more than it."""
     if said == code:
         return 1.0
     s, c = set(said), set(code)
+    either = "AP_OR_PA" in s or ("FRONTAL" in s and bool({"AP", "PA"} & c - {usual_frontal}))
+    if "AP_OR_PA" in s:
+        s = (s - {"AP_OR_PA"}) | {"FRONTAL"}
     if "FRONTAL" in s:
+        either = either and bool({"AP", "PA"} & c)
         s = (s - {"FRONTAL"}) | ({"AP", "PA"} & c or {"AP"})
-    if s == c:
-        return 0.85
+    if s == c or ("OBLS" in s and "OBL" in c and (s - {"OBLS"}) | {"OBL"} == c):
+        return 0.5 if either else 0.85  # (a code's "oblique" may be both obliques)
     said_sides, code_sides = s & _SIDED_DECUBITUS, c & _SIDED_DECUBITUS
     if _unsided(s) == _unsided(c) and not (said_sides and code_sides):
         # a decubitus view's side said where the code leaves it open (0.85), or stated by the code only (0.6)

@@ -115,3 +115,22 @@ def test_thumbs_and_bent_spine_views_have_codes_of_their_own(modality: str, desc
                                                              meaning: str) -> None:
     result = READER.map(modality, study_description=description)
     assert (result.status, result.meaning) == ("mapped", meaning), (result.confidence, result.candidates)
+
+
+@pytest.mark.parametrize(("description", "meaning"), [
+    ("XR SPINE SCOLIOSIS STANDING", "XR Thoracic and lumbar spine Views for scoliosis W standing"),
+    ("XR CERVICAL SPINE AP LAT ODONTOID", "XR Cervical spine AP and Lateral and Odontoid"),
+])
+def test_scoliosis_series_and_named_spine_views_are_read(description: str, meaning: str) -> None:
+    result = READER.map("DX", study_description=description)
+    assert (result.status, result.meaning) == ("mapped", meaning), (result.confidence, result.candidates)
+
+
+def test_a_view_count_no_code_keeps_is_withheld() -> None:
+    result = READER.map("DX", study_description="XR SCOLIOSIS STUDY 2 OR 3 VIEWS")
+    assert result.status == "review" and "drops:views" in result.rule, result.rule
+
+
+def test_ap_or_pa_is_not_the_code_stating_ap() -> None:
+    result = READER.map("CR", study_description="XR CHEST AP OR PA PORTABLE")
+    assert result.candidates[0].meaning == "Portable XR Chest Views", result.candidates
