@@ -1437,14 +1437,14 @@ def _projection_score(said: frozenset[str], code: frozenset[str], usual_frontal:
     if said == code:
         return 1.0
     s, c = set(said), set(code)
-    either = "AP_OR_PA" in s or ("FRONTAL" in s and bool({"AP", "PA"} & c - {usual_frontal}))
     if "AP_OR_PA" in s:
-        s = (s - {"AP_OR_PA"}) | {"FRONTAL"}
+        s, unsaid_frontal = (s - {"AP_OR_PA"}) | {"FRONTAL"}, {"AP", "PA"}
+    else:
+        unsaid_frontal = {"AP", "PA"} - {usual_frontal} if "FRONTAL" in s else set()
     if "FRONTAL" in s:
-        either = either and bool({"AP", "PA"} & c)
         s = (s - {"FRONTAL"}) | ({"AP", "PA"} & c or {"AP"})
     if s == c or ("OBLS" in s and "OBL" in c and (s - {"OBLS"}) | {"OBL"} == c):
-        return 0.5 if either else 0.85  # (a code's "oblique" may be both obliques)
+        return 0.5 if unsaid_frontal & c else 0.85  # (a code's "oblique" may be both obliques)
     said_sides, code_sides = s & _SIDED_DECUBITUS, c & _SIDED_DECUBITUS
     if _unsided(s) == _unsided(c) and not (said_sides and code_sides):
         # a decubitus view's side said where the code leaves it open (0.85), or stated by the code only (0.6)
