@@ -1340,11 +1340,11 @@ _MODALITY_KIN: dict[str, set[str]] = {
     "NM": {"NM", "SPECT"}, "SPECT": {"SPECT", "NM"}, "RF": {"RF", "XA"}, "XA": {"XA", "RF"},
 }
 _POSITIONS = frozenset({"SUPINE", "UPRIGHT"})
-#: Views beyond a region's routine ones: a code's count of routine views (2 Views: PA and lateral) leaves them out.
-_SPECIAL_VIEWS = frozenset({"DECUBITUS", "LEFT_DECUBITUS", "RIGHT_DECUBITUS", "LORDOTIC", "FLEXION", "EXTENSION"})
 #: Views of a joint or the spine bent forward and back, which codes add to views left open ("Views W flexion").
 _BENT_VIEWS = frozenset({"FLEXION", "EXTENSION"})
 _SIDED_DECUBITUS = frozenset({"LEFT_DECUBITUS", "RIGHT_DECUBITUS"})
+#: Views beyond a region's routine ones: a code's count of routine views (2 Views: PA and lateral) leaves them out.
+_SPECIAL_VIEWS = frozenset({"DECUBITUS", "LORDOTIC"}) | _SIDED_DECUBITUS | _BENT_VIEWS
 
 
 def _count(v: Views) -> tuple[int, int | None] | None:
