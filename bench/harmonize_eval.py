@@ -84,14 +84,26 @@ LABELS = {
 }
 
 
-def with_revisions(rows: list[dict[str, str]], labels: Path, file: str) -> list[dict[str, str]]:
-    """An annotator's rows (keyed by `id`) with the rows of each later revision (labels/revision_*/file: the rows
-    labelled again when the catalogue changed, bench/data/ADJUDICATION.md) in place of the same ids."""
-    by_id = {r["id"]: r for r in rows}
+def read_revisions(labels: Path, file: str) -> list[tuple[Path, list[dict[str, str]]]]:
+    """Each revision's rows of `file` (labels/revision_*/file: the rows labelled again when the catalogue
+    changed, bench/data/ADJUDICATION.md), oldest revision first."""
+    revisions = []
     for revision in sorted(labels.glob("revision_*")):
         if (revision / file).exists():
             with (revision / file).open(encoding="utf-8", newline="") as f:
-                by_id.update((r["id"], r) for r in csv.DictReader(f))
+                revisions.append((revision, list(csv.DictReader(f))))
+    return revisions
+
+
+def with_revisions(
+    rows: list[dict[str, str]], labels: Path, file: str,
+    revisions: list[tuple[Path, list[dict[str, str]]]] | None = None,
+) -> list[dict[str, str]]:
+    """An annotator's rows (keyed by `id`) with the rows of each later revision (read_revisions, unless given)
+    in place of the same ids."""
+    by_id = {r["id"]: r for r in rows}
+    for _, revised in read_revisions(labels, file) if revisions is None else revisions:
+        by_id.update((r["id"], r) for r in revised)
     return list(by_id.values())
 
 

@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(HERE.parents[1]))
-    from bench.harmonize_eval import held_out, with_revisions
+    from bench.harmonize_eval import held_out, read_revisions, with_revisions
     from services.harmonize.procedure import read_midrc_table
 
     midrc = {str(r.line): (r.code, "held_out" if held_out(r) else "development")
@@ -174,10 +174,11 @@ def main(argv: list[str] | None = None) -> int:
             continue
         third_ids = labels / "third.csv"
         fresh_third = {r["id"]: r["acceptable"] for r in read(third_ids)} if third_ids.exists() else {}
-        annotated = [with_revisions(read(labels / f"annotator_{x}.csv"), labels, f"annotator_{x}.csv")
+        revisions = {x: read_revisions(labels, f"annotator_{x}.csv") for x in ("a", "b")}
+        annotated = [with_revisions(read(labels / f"annotator_{x}.csv"), labels, f"annotator_{x}.csv", revisions[x])
                      if (labels / f"annotator_{x}.csv").exists() else [] for x in ("a", "b")]
-        for revision in sorted(labels.glob("revision_*")):  # a row labelled again is decided again
-            revised = {r["id"] for r in read(revision / "annotator_a.csv")}
+        for revision, revised_rows in revisions["a"]:  # a row labelled again is decided again
+            revised = {r["id"] for r in revised_rows}
             fresh_third = {i: c for i, c in fresh_third.items() if i not in revised}
             if (revision / "third.csv").exists():
                 fresh_third.update((r["id"], r["acceptable"]) for r in read(revision / "third.csv"))

@@ -22,6 +22,8 @@ class Policy:
     body_part: dict[str, float]
     series_type: dict[str, float]
     contradicting_qualifiers: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: Purpose -> the contrast its codes are made with, unnamed in them (arthrogram -> W).
+    contrast_of_purpose: dict[str, str] = field(default_factory=dict)
 
     def with_threshold(self, threshold: float | None) -> Policy:
         """The same policy with another review threshold (the HARMONIZE_REVIEW_THRESHOLD override)."""
@@ -47,6 +49,7 @@ def load_policy(path: Path) -> Policy:
         body_part={k: float(v) for k, v in raw["body_part"].items()},
         series_type={k: float(v) for k, v in raw["series_type"].items()},
         contradicting_qualifiers={k: frozenset(v) for k, v in (raw.get("contradicting_qualifiers") or {}).items()},
+        contrast_of_purpose={k: str(v) for k, v in (raw.get("contrast_of_purpose") or {}).items()},
     )
 
 

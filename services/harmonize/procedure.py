@@ -199,6 +199,11 @@ class Default:
     implies: Mapping[str, Any] = field(default_factory=dict)  # a strong default (a CT angiogram: IV contrast)
 
 
+#: A word cut short by a field's length keeps at least this many letters, and lacks at most MAX_CUT of them.
+MIN_CUT_WORD = 5
+MAX_CUT = 3
+
+
 @dataclass(frozen=True)
 class Lexicon:
     phrases: PhraseTable[tuple[Term, ...]]
@@ -226,6 +231,8 @@ class Lexicon:
     negations: frozenset[str] = frozenset()
     #: The vocabulary's one-word phrases, for words cut short by a field's length (SCREENIN).
     single_words: frozenset[str] = frozenset()
+    #: The one-word phrases of MIN_CUT_WORD letters or more, by their first MIN_CUT_WORD letters.
+    single_words_by_stem: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def ancestors(self, region: str) -> frozenset[str]:
         seen: set[str] = set()
@@ -284,6 +291,10 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         for word in entry["words"]:
             add(word, term)
     single_words = frozenset(ws[0] for ws in (tokens(k) for k in entries) if len(ws) == 1)
+    by_stem: dict[str, list[str]] = {}
+    for w in sorted(single_words):
+        if len(w) >= MIN_CUT_WORD:
+            by_stem.setdefault(w[:MIN_CUT_WORD], []).append(w)
     for word, terms in entries.items():
         unconditional = [t for t in terms if t.modalities is None]
         if len(unconditional) > 1 and len({repr(t) for t in unconditional}) > 1:
@@ -321,6 +332,7 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         with_not_contrast=frozenset(tuple(tokens(str(w))) for w in raw.get("with_not_contrast", ())),
         negations=_words(raw.get("negations", ())),
         single_words=single_words,
+        single_words_by_stem={stem: tuple(ws) for stem, ws in by_stem.items()},
     )
 
 
@@ -486,11 +498,6 @@ def _unread_cjk(words: Sequence[str], matches: Sequence[Match[tuple[Term, ...]]]
     return unread
 
 
-#: A word cut short by a field's length keeps at least this many letters, and lacks at most MAX_CUT of them.
-MIN_CUT_WORD = 5
-MAX_CUT = 3
-
-
 _GLUED = re.compile(r"^(?:(\d+)([A-Z]{4,})|([A-Z]{4,})(\d+))$")
 
 
@@ -511,7 +518,8 @@ def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
         if (len(word) < MIN_CUT_WORD or is_cjk(word) or word in lexicon.single_words or word in lexicon.phrases
                 or not word.isalpha()):
             continue
-        fits = [w for w in lexicon.single_words if w.startswith(word) and len(w) - len(word) <= MAX_CUT]
+        fits = [w for w in lexicon.single_words_by_stem.get(word[:MIN_CUT_WORD], ())
+                if w.startswith(word) and len(w) - len(word) <= MAX_CUT]
         if len(fits) == 1:
             completed[i] = fits[0]
     return completed
@@ -826,14 +834,19 @@ class ProcedureMapper:
             code, confidence, rule_name = table_answer
         else:
             code, confidence, rule_name = self._confidence(reading, ranked)
+            unsaid_by_code: dict[str, frozenset[str]] = {}
             if reading.phrases and not reading.region_from_header and "contradicts" not in rule_name:
                 voted = self._votes(_signature(attributes), code, confidence, rule_name)
                 # a convention does not give the description a purpose or tracer it does not say (an FDG code for
                 # "PET SARCOMA"); conventions of views and projections stand (which portable chest code)
-                winner = self.catalogue[voted[0]]
-                if voted[0] == code or not self.unsaid(reading, winner) & winner.qualifiers:
+                if voted[0] != code:
+                    winner = self.catalogue[voted[0]]
+                    unsaid_by_code[winner.code] = self.unsaid(reading, winner)
+                    if not unsaid_by_code[winner.code] & winner.qualifiers:
+                        code, confidence, rule_name = voted
+                else:
                     code, confidence, rule_name = voted
-            unsaid = self.unsaid(reading, self.catalogue[code])
+            unsaid = unsaid_by_code[code] if code in unsaid_by_code else self.unsaid(reading, self.catalogue[code])
             dropped = self.dropped(reading, self.catalogue[code])
             if unsaid or dropped:
                 confidence = min(confidence, self.policy.confidence["unsaid_cap"])
@@ -1082,8 +1095,9 @@ class ProcedureMapper:
         # contrast
         contrast, how = pick("contrast", reading.contrast_value)
         cs = _contrast_score(contrast, p.contrast)
-        if contrast == "W" and p.contrast is None and "arthrogram" in p.qualifiers:
-            cs = 1.0  # an arthrogram is made with contrast in the joint, which its name does not repeat
+        if contrast and p.contrast is None and any(
+                self.policy.contrast_of_purpose.get(q) == contrast for q in p.qualifiers):
+            cs = 1.0  # the contrast the code's purpose is made with (an arthrogram's, in the joint)
         if how == "assumed" and p.contrast in (None, contrast):
             # a guessed phase: a code silent on contrast says no more than the text (CTA chest)
             cs = 0.95 if p.contrast is None else 0.9
@@ -1353,7 +1367,7 @@ def _count(v: Views) -> tuple[int, int | None] | None:
         return v.low, v.high
     if not v.projections:
         return None
-    views = {"FRONTAL" if p == "AP_OR_PA" else p for p in v.projections - _POSITIONS}
+    views = _frontal_open(v.projections - _POSITIONS)
     if "FRONTAL" in views and views & {"AP", "PA"}:
         views -= {"FRONTAL"}
     if "OBLS" in views:  # both obliques
@@ -1438,7 +1452,7 @@ def _projection_score(said: frozenset[str], code: frozenset[str], usual_frontal:
         return 1.0
     s, c = set(said), set(code)
     if "AP_OR_PA" in s:
-        s, unsaid_frontal = (s - {"AP_OR_PA"}) | {"FRONTAL"}, {"AP", "PA"}
+        s, unsaid_frontal = _frontal_open(s), {"AP", "PA"}
     else:
         unsaid_frontal = {"AP", "PA"} - {usual_frontal} if "FRONTAL" in s else set()
     if "FRONTAL" in s:
@@ -1454,6 +1468,11 @@ def _projection_score(said: frozenset[str], code: frozenset[str], usual_frontal:
     if s <= c or c <= s:
         return 0.6
     return 0.1
+
+
+def _frontal_open(projections: set[str] | frozenset[str]) -> set[str]:
+    """Projections with "AP or PA" read as a frontal view whose direction is left open."""
+    return {"FRONTAL" if p == "AP_OR_PA" else p for p in projections}
 
 
 def _unsided(projections: set[str] | frozenset[str]) -> set[str]:
