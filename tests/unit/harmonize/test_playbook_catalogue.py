@@ -28,7 +28,7 @@ READER = build_mapper(exclude_keys={row.key for row in read_midrc_table()})
     ("CR", "HAND RIGHT 3 VIEWS MIN", "47371-0"),  # XR Hand - right GE 3 Views
     ("MR", "MRI P SHOULDER W, RT", "36254-1"),  # W before the side is contrast: MR Shoulder - right W contrast IV
     ("CT", "上腹部CT平扫(肝胆胰脾)", "36424-0"),  # liver, gallbladder, pancreas and spleen: CT Abdomen WO contrast
-    ("US", "双下肢静脉彩超", "39422-1"),  # US.doppler Lower extremity vessels - bilateral
+    ("US", "双下肢静脉彩超", "39420-5"),  # US.doppler Lower extremity vein - bilateral
     ("NM", "NUC MED LUNG VENTILATION + PERFUSION", "39942-8"),  # NM Lung Ventilation and Perfusion
 ])
 def test_descriptions_midrcs_codes_could_not_name_map_to_playbook_codes(modality: str, description: str,
@@ -50,8 +50,37 @@ def test_a_close_code_stating_less_or_only_an_assumption_does_not_make_the_answe
 
 
 def test_a_code_that_does_not_reach_a_named_region_is_withheld() -> None:
-    result = READER.map("CT", study_description="CT CHEST (PULMONARY EMBOLISM) PELVIS LOWER EXTREMITY BILATERAL")
-    assert result.status == "review" and "drops:LOWER_EXTREMITY,PELVIS" in result.rule, result.rule
+    result = READER.map("CT", study_description="CT CHEST (PULMONARY EMBOLISM) PELVIS")
+    assert result.status == "review" and "drops:PELVIS" in result.rule, result.rule
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("US", "US LOWER EXTREMITY VENOUS DUPLEX BILATERAL", "39420-5"),  # US.doppler Lower extremity vein - bilateral
+    ("US", "US ARTERIAL DOPPLER LOWER EXTREMITY BILATERAL", "38130-1"),  # US Lower extremity artery - bilateral
+    ("US", "US DVT LEFT LEG", "39432-0"),  # US.doppler Lower extremity vein - left
+    ("US", "US CAROTID DOPPLER LEFT", "26218-8"),  # US Carotid arteries - left
+    ("US", "颈动脉彩超", "24616-5"),  # US Carotid arteries
+    ("CT", "CTA CAROTID", "36146-9"),  # CTA Carotid artery W contrast IV
+    ("CT", "CTA PULMONARY VEINS", "87839-7"),  # CTA Pulmonary veins W contrast IV
+    ("CT", "CTA MESENTERIC", "87851-2"),  # CTA Mesenteric vessels W contrast IV
+    ("MR", "MRA PORTAL VEIN", "36077-6"),  # MRA Portal vein
+    ("MR", "MRV BRAIN", "30858-5"),  # MRA Head veins
+    ("CT", "CT CHEST (PULMONARY EMBOLISM) PELVIS LOWER EXTREMITY BILATERAL", "83290-7"),  # PE and DVT
+])
+def test_the_kind_of_vessel_named_chooses_the_artery_or_vein_code(modality: str, description: str, code: str) -> None:
+    result = READER.map(modality, study_description=description)
+    assert (result.status, result.code) == ("mapped", code), (result.confidence, result.rule, result.candidates)
+
+
+def test_an_intravenous_route_is_contrast_not_a_venous_study() -> None:
+    reading = READER.read("CT", ["腹部静脉注射增强CT"])[0]
+    assert reading.contrast == {"W"} and "veins" not in reading.qualifiers
+    assert "veins" not in READER.read("XR", ["静脉肾盂造影"])[0].qualifiers
+
+
+def test_arteries_and_veins_contradict_each_other() -> None:
+    result = READER.map("US", study_description="US LOWER EXTREMITY VENOUS DUPLEX LEFT")
+    assert all("artery" not in (c.meaning or "") for c in result.candidates), result.candidates
 
 
 def test_a_screening_mammogram_is_not_a_diagnostic_code() -> None:
