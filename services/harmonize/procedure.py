@@ -202,6 +202,8 @@ class Default:
 #: A word cut short by a field's length keeps at least this many letters, and lacks at most MAX_CUT of them.
 MIN_CUT_WORD = 5
 MAX_CUT = 3
+#: Two vocabulary words written as one are read apart when the first has at least this many letters.
+MIN_GLUED_PART = 4
 
 
 @dataclass(frozen=True)
@@ -217,6 +219,8 @@ class Lexicon:
     view_minimum: frozenset[str]
     view_range: frozenset[str]
     view_more: frozenset[str]
+    #: Words before a number that make it one more than the most views (LESS THAN 4 VIEWS: 1 to 3).
+    view_fewer: frozenset[str] = frozenset()
     #: Words that name neither anatomy nor an exam (IMPORT, OUTSIDE, TREATMENT PLAN...): not "unread".
     silent_words: frozenset[str] = frozenset()
     #: A lone letter ending a description after its anatomy, read as the side (HIP R).
@@ -325,6 +329,7 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         view_minimum=_words(raw["view_minimum"]),
         view_range=_words(raw["view_range"]),
         view_more=_words(raw["view_more"]),
+        view_fewer=_words(raw.get("view_fewer", ())),
         silent_words=_words(raw.get("silent_words", ())),
         side_letters={str(k): str(v) for k, v in (raw.get("side_letters") or {}).items()},
         own_regions=own_regions,
@@ -362,11 +367,15 @@ def _number(word: str, lexicon: Lexicon) -> int | None:
 
 
 def _view_counts(words: Sequence[str], free: Sequence[bool], lexicon: Lexicon) -> Views | None:
-    """'2 VIEWS', '3 PLUS VIEWS', '2 TO 3 VIEWS', '1 OR 2 VIEWS', 'MINIMUM 3 VIEWS', 'GE 3 VIEWS', '3 VIEWS MIN'."""
+    """'2 VIEWS', '3 PLUS VIEWS', '2 TO 3 VIEWS', '1 OR 2 VIEWS', 'MINIMUM 3 VIEWS', 'GE 3 VIEWS', '3 VIEWS MIN',
+    'LESS THAN 4 VIEWS'."""
     n = len(words)
     for i, word in enumerate(words):
         if not free[i]:
             continue
+        if (i + 3 < n and word + words[i + 1] in lexicon.view_fewer and words[i + 3] in lexicon.view_words
+                and (m := _number(words[i + 2], lexicon)) is not None and m > 1):
+            return Views(1, m - 1)
         if word in lexicon.view_minimum and i + 1 < n and (m := _number(words[i + 1], lexicon)) is not None:
             return Views(m, None)
         if (i + 2 < n and word + words[i + 1] in lexicon.view_minimum
@@ -504,7 +513,7 @@ _GLUED = re.compile(r"^(?:(\d+)([A-Z]{4,})|([A-Z]{4,})(\d+))$")
 def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
     """Words cut short (protocol names and descriptions are cut at the field's length: SCREENIN, PULMONAR)
     completed to the one vocabulary word they begin, when only one fits; a vocabulary word glued to a number
-    in a protocol name (MAXILLOFACIAL1, 1CHEST) read apart from it."""
+    in a protocol name (MAXILLOFACIAL1, 1CHEST), or to another vocabulary word (CHESTPA), read apart from it."""
     split: list[str] = []
     for word in words:
         glued = _GLUED.match(word)
@@ -513,15 +522,20 @@ def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
         else:
             split.append(word)
     words = split
-    completed = list(words)
-    for i, word in enumerate(words):
+    completed: list[str] = []
+    for word in words:
         if (len(word) < MIN_CUT_WORD or is_cjk(word) or word in lexicon.single_words or word in lexicon.phrases
                 or not word.isalpha()):
+            completed.append(word)
+            continue
+        pairs = [(word[:k], word[k:]) for k in range(MIN_GLUED_PART, len(word) - 1)
+                 if word[:k] in lexicon.single_words and word[k:] in lexicon.single_words]
+        if len(pairs) == 1:  # two vocabulary words written as one (CHESTPA, PELVISAP)
+            completed += pairs[0]
             continue
         fits = [w for w in lexicon.single_words_by_stem.get(word[:MIN_CUT_WORD], ())
                 if w.startswith(word) and len(w) - len(word) <= MAX_CUT]
-        if len(fits) == 1:
-            completed[i] = fits[0]
+        completed.append(fits[0] if len(fits) == 1 else word)
     return completed
 
 
@@ -575,13 +589,20 @@ def _attribute(reading: Reading, name: str) -> Any:
 
 def refine_regions(reading: Reading, lexicon: Lexicon) -> None:
     """Keep the most specific anatomy: implied regions inside a said one replace it (PE: chest -> pulmonary
-    arteries), and a region named with one of its parts gives way to the part (chest + pulmonary arteries)."""
+    arteries), two regions sharing a part name the part (aorta + abdomen), and a region named with one of its
+    parts gives way to the part (chest + pulmonary arteries)."""
     implied = set(reading.implied.get("regions", ()))
     if reading.regions and implied:
         inside = {r for r in implied if lexicon.ancestors(r) & reading.regions}
         if inside:
             covered = {a for r in inside for a in lexicon.ancestors(r)}
             reading.regions = (reading.regions - covered) | inside
+    for r in sorted(reading.regions):
+        # a region named with a region holding part of it is that part (AORTA with ABDOMEN: the abdominal aorta)
+        common = [c for c, parents in lexicon.anatomy_parents.items()
+                  if r in parents and parents - {r} and parents - {r} <= reading.regions]
+        if len(common) == 1:
+            reading.regions = (reading.regions - {r} - lexicon.anatomy_parents[common[0]]) | {common[0]}
     parts = {a for r in reading.regions for a in lexicon.ancestors(r)}
     if reading.regions - parts:
         reading.regions -= parts
@@ -1354,6 +1375,7 @@ _MODALITY_KIN: dict[str, set[str]] = {
     "NM": {"NM", "SPECT"}, "SPECT": {"SPECT", "NM"}, "RF": {"RF", "XA"}, "XA": {"XA", "RF"},
 }
 _POSITIONS = frozenset({"SUPINE", "UPRIGHT"})
+_FRONTAL_VIEWS = frozenset({"AP", "PA", "AP_OR_PA", "FRONTAL"})
 #: Views of a joint or the spine bent forward and back, which codes add to views left open ("Views W flexion").
 _BENT_VIEWS = frozenset({"FLEXION", "EXTENSION"})
 _SIDED_DECUBITUS = frozenset({"LEFT_DECUBITUS", "RIGHT_DECUBITUS"})
@@ -1450,6 +1472,12 @@ def _projection_score(said: frozenset[str], code: frozenset[str], usual_frontal:
     neither, so a code stating AP or PA states more than it."""
     if said == code:
         return 1.0
+    said_positions, code_positions = said & _POSITIONS, code & _POSITIONS
+    if said_positions > code_positions and said & _FRONTAL_VIEWS:
+        # a position the code leaves open (AP SUPINE against "AP"; AP and lateral, supine and upright, against
+        # "AP and Lateral W standing"): the views decide, a little less sure, the more so with no position stated
+        views = _projection_score((said - said_positions) | code_positions, code, usual_frontal)
+        return min(0.92 if code_positions else 0.9, views)
     s, c = set(said), set(code)
     if "AP_OR_PA" in s:
         s, unsaid_frontal = _frontal_open(s), {"AP", "PA"}

@@ -163,3 +163,20 @@ def test_a_view_count_no_code_keeps_is_withheld() -> None:
 def test_ap_or_pa_is_not_the_code_stating_ap() -> None:
     result = READER.map("CR", study_description="XR CHEST AP OR PA PORTABLE")
     assert result.candidates[0].meaning == "Portable XR Chest Views", result.candidates
+
+
+@pytest.mark.parametrize(
+    ("modality", "description", "loinc"),
+    [("DX", "CHESTPA WALL", "24648-8"),  # at the wall stand: "XR Chest PA upright"
+     ("DX", "PELVISAP TABLE", "37622-8"),  # on the table: "XR Pelvis AP", the position left open by the code
+     ("DX", "L-SPINELAT WALL", "37003-1"),  # "XR Lumbar spine Lateral W standing"
+     ("DX", "XR SPINE LUMBAR (AP+LAT, SUPINE+UPRIGHT)", "39333-0"),  # "AP and Lateral W standing"
+     ("CR", "SKULL LESS THAN 4 VIEWS", "28564-3"),  # 1 to 3 views: "XR Skull Views", not "4 Views"
+     ("CT", "CTA ABDOMEN WWO CONTRAST (AORTA)", "82678-4"),  # the aorta in the abdomen: the abdominal aorta
+     ("CT", "CARDIAC PV OP", "87839-7"),  # the pulmonary veins of a cardiac CT: "CTA Pulmonary veins"
+     ("CT", "CTA CIRCLE OF WILLIS", "36814-2"),  # "CTA Head Arteries W contrast IV"
+     ("MR", "头颅MRA+MRV", "30856-9")],  # arteries and veins: "MRA Head vessels"
+)
+def test_vocabulary_4_2_readings(modality: str, description: str, loinc: str) -> None:
+    result = READER.map(modality, study_description=description)
+    assert result.candidates[0].code == loinc, (result.attributes, result.candidates, result.rule)

@@ -382,6 +382,8 @@ def test_a_cut_word_is_completed_only_when_one_vocabulary_word_fits() -> None:
     assert _complete_cut_words(["PULMONAR", "ANGIO"], lexicon) == ["PULMONARY", "ANGIO"]
     assert _complete_cut_words(["STROKE"], lexicon) == ["STROKE"]  # a phrase's first word is not a cut word
     assert _complete_cut_words(["SCREENINGXYZ"], lexicon) == ["SCREENINGXYZ"]  # longer than any word
+    assert _complete_cut_words(["CHESTPA", "WALL"], lexicon) == ["CHEST", "PA", "WALL"]  # two words glued
+
 
 
 @pytest.mark.parametrize(
