@@ -598,9 +598,11 @@ def refine_regions(reading: Reading, lexicon: Lexicon) -> None:
             covered = {a for r in inside for a in lexicon.ancestors(r)}
             reading.regions = (reading.regions - covered) | inside
     for r in sorted(reading.regions):
-        # a region named with a region holding part of it is that part (AORTA with ABDOMEN: the abdominal aorta)
+        # a region named with another, apart from it, holding part of it is that part (AORTA with ABDOMEN: the
+        # abdominal aorta; not HEART with CHEST, which holds the heart whole)
         common = [c for c, parents in lexicon.anatomy_parents.items()
-                  if r in parents and parents - {r} and parents - {r} <= reading.regions]
+                  if r in parents and parents - {r} and parents - {r} <= reading.regions
+                  and not any(q in lexicon.ancestors(p) for p in parents for q in parents)]
         if len(common) == 1:
             reading.regions = (reading.regions - {r} - lexicon.anatomy_parents[common[0]]) | {common[0]}
     parts = {a for r in reading.regions for a in lexicon.ancestors(r)}

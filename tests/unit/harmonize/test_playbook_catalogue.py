@@ -180,3 +180,8 @@ def test_ap_or_pa_is_not_the_code_stating_ap() -> None:
 def test_vocabulary_4_2_readings(modality: str, description: str, loinc: str) -> None:
     result = READER.map(modality, study_description=description)
     assert result.candidates[0].code == loinc, (result.attributes, result.candidates, result.rule)
+
+
+def test_a_region_named_with_the_region_holding_it_is_not_read_as_their_common_part() -> None:
+    reading = READER.read("CT", ["CT HEART AND CHEST"])[0]
+    assert "PULMONARY_VEINS" not in reading.regions and "HEART" in reading.regions, reading
