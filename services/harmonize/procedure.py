@@ -119,6 +119,8 @@ class Reading:
     assumed: dict[str, Any] = field(default_factory=dict)  # attribute -> value of a weak default
     phrases: list[str] = field(default_factory=list)
     unread: list[str] = field(default_factory=list)  # content words the vocabulary does not know
+    #: Phrases known only for other modalities (a radiograph's view word in an MR name): passed over.
+    inapplicable: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     region_from_header: bool = False
 
@@ -221,6 +223,8 @@ class Lexicon:
     view_more: frozenset[str]
     #: Words before a number that make it one more than the most views (LESS THAN 4 VIEWS: 1 to 3).
     view_fewer: frozenset[str] = frozenset()
+    #: Words before a number that make it the most views (LE 3 VIEWS, UP TO 3 VIEWS: 1 to 3).
+    view_at_most: frozenset[str] = frozenset()
     #: Words that name neither anatomy nor an exam (IMPORT, OUTSIDE, TREATMENT PLAN...): not "unread".
     silent_words: frozenset[str] = frozenset()
     #: A lone letter ending a description after its anatomy, read as the side (HIP R).
@@ -330,6 +334,7 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         view_range=_words(raw["view_range"]),
         view_more=_words(raw["view_more"]),
         view_fewer=_words(raw.get("view_fewer", ())),
+        view_at_most=_words(raw.get("view_at_most", ())),
         silent_words=_words(raw.get("silent_words", ())),
         side_letters={str(k): str(v) for k, v in (raw.get("side_letters") or {}).items()},
         own_regions=own_regions,
@@ -368,9 +373,14 @@ def _number(word: str, lexicon: Lexicon) -> int | None:
 
 def _view_counts(words: Sequence[str], free: Sequence[bool], lexicon: Lexicon) -> Views | None:
     """'2 VIEWS', '3 PLUS VIEWS', '2 TO 3 VIEWS', '1 OR 2 VIEWS', 'MINIMUM 3 VIEWS', 'GE 3 VIEWS', '3 VIEWS MIN',
-    'LESS THAN 4 VIEWS'."""
+    'LESS THAN 4 VIEWS', 'LE 3 VIEWS', 'UP TO 3 VIEWS'."""
     n = len(words)
     for i, word in enumerate(words):
+        for size in (1, 2):  # (LE may be read as a region elsewhere: checked before the words' readings)
+            if (i + size + 1 < n and "".join(words[i:i + size]) in lexicon.view_at_most
+                    and words[i + size + 1] in lexicon.view_words
+                    and (m := _number(words[i + size], lexicon)) is not None):
+                return Views(1, m)
         if not free[i]:
             continue
         if (i + 3 < n and word + words[i + 1] in lexicon.view_fewer and words[i + 3] in lexicon.view_words
@@ -414,6 +424,7 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
         for i in range(m.start, m.end):
             covered[i] = True
         if term is None:
+            reading.inapplicable.append(m.phrase)
             continue
         starts.setdefault(m.start, term)
         reading.phrases.append(m.phrase)
@@ -523,9 +534,9 @@ def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
             split.append(word)
     words = split
     completed: list[str] = []
-    for word in words:
+    for i, word in enumerate(words):
         if (len(word) < MIN_CUT_WORD or is_cjk(word) or word in lexicon.single_words or word in lexicon.phrases
-                or not word.isalpha()):
+                or not word.isalpha() or (i + 1 < len(words) and word + words[i + 1] in lexicon.phrases)):
             completed.append(word)
             continue
         pairs = [(word[:k], word[k:]) for k in range(MIN_GLUED_PART, len(word) - 1)
@@ -1382,7 +1393,10 @@ _FRONTAL_VIEWS = frozenset({"AP", "PA", "AP_OR_PA", "FRONTAL"})
 _BENT_VIEWS = frozenset({"FLEXION", "EXTENSION"})
 _SIDED_DECUBITUS = frozenset({"LEFT_DECUBITUS", "RIGHT_DECUBITUS"})
 #: Views beyond a region's routine ones: a code's count of routine views (2 Views: PA and lateral) leaves them out.
-_SPECIAL_VIEWS = frozenset({"DECUBITUS", "LORDOTIC"}) | _SIDED_DECUBITUS | _BENT_VIEWS
+_SPECIAL_VIEWS = (frozenset({"DECUBITUS", "LORDOTIC", "SUNRISE", "MERCHANT", "TUNNEL", "ROSENBERG"})
+                  | _SIDED_DECUBITUS | _BENT_VIEWS)
+#: How a lateral view is taken (across the table, frog-leg): not a view of its own.
+_VIEW_MANNERS = frozenset({"CROSSTABLE", "FROG"})
 
 
 def _count(v: Views) -> tuple[int, int | None] | None:
@@ -1391,7 +1405,7 @@ def _count(v: Views) -> tuple[int, int | None] | None:
         return v.low, v.high
     if not v.projections:
         return None
-    views = _frontal_open(v.projections - _POSITIONS)
+    views = _frontal_open(v.projections - _POSITIONS - _VIEW_MANNERS)
     if "FRONTAL" in views and views & {"AP", "PA"}:
         views -= {"FRONTAL"}
     if "OBLS" in views:  # both obliques
@@ -1422,7 +1436,11 @@ def _views_score(said: Views, code: Views, usual_frontal: str = "AP") -> float:
         # too ("series, flat and erect" is a supine and an upright view)
         agreement = _range_score(sc, cc)
         consistent = agreement > 0.0 if said.projections and code.projections else agreement >= 0.85
-        count = 0.8 if consistent else 0.2
+        # views the description names one by one that make the code's count exactly ("IR/ER/GRASHEY/Y/AXILLARY"
+        # is "5 Views"; "3 VIEWS (AP, Y, AXILLARY)" is "AP and Axillary and Y") are closer than a range holding them
+        named_exactly = (agreement == 1.0 and len(said.projections - _POSITIONS) > 1
+                         and (said.low is None or said.projections == code.projections))
+        count = (0.9 if named_exactly else 0.8) if consistent else 0.2
     else:
         count = 0.8
     if (code.low is None and code.projections and code.projections <= _BENT_VIEWS

@@ -114,9 +114,9 @@ def build(directory: Path = DIRECTORY) -> Catalogue:
         if code in midrc:
             continue
         attrs, reading = read_name(name, lexicon)
-        if reading.unread or reading.conflicts:
+        if reading.unread or reading.conflicts or reading.inapplicable:  # (a view word in an MR name)
             out.left_out_unread += 1
-            out.unread.update(set(reading.unread))
+            out.unread.update(set(reading.unread) | set(reading.inapplicable))
             continue
         if not attrs["modality"] or not attrs["regions"] or _misread(name, attrs, reading, lexicon):
             out.left_out_vague += 1

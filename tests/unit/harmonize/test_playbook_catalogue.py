@@ -185,3 +185,39 @@ def test_vocabulary_4_2_readings(modality: str, description: str, loinc: str) ->
 def test_a_region_named_with_the_region_holding_it_is_not_read_as_their_common_part() -> None:
     reading = READER.read("CT", ["CT HEART AND CHEST"])[0]
     assert "PULMONARY_VEINS" not in reading.regions and "HEART" in reading.regions, reading
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CR", "XR SHOULDER RIGHT (COMPLETE: IR/ER/GRASHEY/Y/AXILLARY)", "37795-2"),  # five views named: "5 Views"
+    ("CR", "XR SHOULDER 3 VIEWS (AP, SCAPULAR Y, AXILLARY) LEFT", "37084-1"),  # "AP and Axillary and Y"
+    ("CR", "XR SCAPULA Y VIEW LEFT", "37054-4"),  # "XR Scapula - left Y"
+    ("CR", "XR KNEE BILATERAL AP LAT SUNRISE", "37107-0"),  # "AP and Lateral and Sunrise"
+    ("CR", "XR KNEE LEFT SUNRISE VIEW", "43779-8"),
+    ("CR", "XR HIP AP AND FROG LEG LATERAL LEFT", "37093-2"),  # "AP and Lateral frog": two views
+    ("CR", "XR HIP CROSS TABLE LATERAL RIGHT", "37727-5"),  # "Lateral crosstable"
+    ("CR", "XR ANKLE AP LAT MORTISE RIGHT", "37666-5"),
+    ("CR", "XR PATELLA RIGHT", "37777-0"),
+    ("CR", "XR AC JOINTS BILATERAL", "26136-2"),
+    ("CR", "XR PELVIS INLET OUTLET", "30771-0"),
+    ("CT", "CT CYSTOGRAM", "79094-9"),  # "CT Urinary bladder W contrast intra bladder"
+    ("US", "US RLE ARTERIAL", "39505-3"),  # right lower extremity: "US.doppler Lower extremity artery - right"
+    ("US", "US LE VENOUS DUPLEX BILAT", "39420-5"),
+])
+def test_named_views_joints_and_routes_of_vocabulary_4_3(modality: str, description: str, code: str) -> None:
+    result = READER.map(modality, study_description=description)
+    assert result.candidates and result.candidates[0].code == code, (result.rule, result.candidates)
+
+
+def test_a_name_with_a_word_known_only_for_other_modalities_stays_out_of_the_catalogue() -> None:
+    from services.harmonize.procedure import read_catalogue
+
+    names = {p.name for p in read_catalogue()}
+    assert "MRA Thoracic inlet vessels W contrast IV" not in names  # INLET is a radiograph's view
+    assert "MRA Chest vessels W contrast IV" in names
+
+
+def test_le_before_a_view_count_is_at_most() -> None:
+    from services.harmonize.procedure import Views
+
+    reading = READER.read("CR", ["XR SKULL LE 3 VIEWS"])[0]
+    assert reading.views == Views(1, 3) and reading.regions == {"HEAD"}, reading
