@@ -294,7 +294,7 @@ def test_the_ct_of_a_nuclear_study_carries_the_nuclear_procedure(
      ("CT", "THORAX^MCV_CH_AB_PL_ROUTINE (ADULT)", "87869-4"),
      ("CT", "CT CHST/ABD/PEL W/IV CONTRAST", "72254-6"),
      ("CT", "CARDIAC^CA_SCORING_2021 (ADULT)", "79087-3"),
-     ("CT", "THORAX^LOW_DOSE_LUNG_UNDER_30_BMI (ADULT)", "79086-5"),
+     ("CT", "THORAX^LOW_DOSE_LUNG_UNDER_30_BMI (ADULT)", "29252-4"),  # low dose, screening unsaid (4.4)
      ("CT", "CT CODE STROKE CTA", "30593-8")],
 )
 def test_vocabulary_2_5_readings(modality: str, description: str, loinc: str) -> None:
