@@ -206,6 +206,9 @@ MIN_CUT_WORD = 5
 MAX_CUT = 3
 #: Two vocabulary words written as one are read apart when the first has at least this many letters.
 MIN_GLUED_PART = 4
+#: A word of at least this many letters one typing slip from one vocabulary word is read as that word
+#: (PULMNARY, MESSENTERIC).
+MIN_MISTYPED_WORD = 7
 
 
 @dataclass(frozen=True)
@@ -241,6 +244,8 @@ class Lexicon:
     single_words: frozenset[str] = frozenset()
     #: The one-word phrases of MIN_CUT_WORD letters or more, by their first MIN_CUT_WORD letters.
     single_words_by_stem: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The one-word phrases of MIN_MISTYPED_WORD - 1 letters or more, by each of their one-letter deletions.
+    single_words_by_deletion: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def ancestors(self, region: str) -> frozenset[str]:
         seen: set[str] = set()
@@ -300,9 +305,13 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
             add(word, term)
     single_words = frozenset(ws[0] for ws in (tokens(k) for k in entries) if len(ws) == 1)
     by_stem: dict[str, list[str]] = {}
+    by_deletion: dict[str, set[str]] = {}
     for w in sorted(single_words):
         if len(w) >= MIN_CUT_WORD:
             by_stem.setdefault(w[:MIN_CUT_WORD], []).append(w)
+        if len(w) >= MIN_MISTYPED_WORD - 1 and w.isalpha():
+            for i in range(len(w)):
+                by_deletion.setdefault(w[:i] + w[i + 1:], set()).add(w)
     for word, terms in entries.items():
         unconditional = [t for t in terms if t.modalities is None]
         if len(unconditional) > 1 and len({repr(t) for t in unconditional}) > 1:
@@ -343,6 +352,7 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         negations=_words(raw.get("negations", ())),
         single_words=single_words,
         single_words_by_stem={stem: tuple(ws) for stem, ws in by_stem.items()},
+        single_words_by_deletion={d: tuple(sorted(ws)) for d, ws in by_deletion.items()},
     )
 
 
@@ -546,8 +556,33 @@ def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
             continue
         fits = [w for w in lexicon.single_words_by_stem.get(word[:MIN_CUT_WORD], ())
                 if w.startswith(word) and len(w) - len(word) <= MAX_CUT]
+        if len(fits) != 1 and len(word) >= MIN_MISTYPED_WORD:
+            fits = _mistyped(word, lexicon)
         completed.append(fits[0] if len(fits) == 1 else word)
     return completed
+
+
+def _mistyped(word: str, lexicon: Lexicon) -> list[str]:
+    """The vocabulary words one typing slip from `word` (a letter missing, added, changed or two swapped),
+    beginning with its letter."""
+    deletions = {word[:i] + word[i + 1:] for i in range(len(word))}
+    near = set(lexicon.single_words_by_deletion.get(word, ()))  # a letter missing
+    near |= deletions & lexicon.single_words  # a letter added
+    for d in deletions:  # a letter changed, or two swapped
+        near.update(w for w in lexicon.single_words_by_deletion.get(d, ()) if len(w) == len(word))
+    return sorted(w for w in near if w[0] == word[0] and _one_slip(word, w))
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """Whether `a` and `b` differ by one letter missing, added or changed, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) != len(b):
+        short, long_ = sorted((a, b), key=len)
+        return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                              and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
 
 
 def _content_word(word: str, lexicon: Lexicon) -> bool:

@@ -221,3 +221,28 @@ def test_le_before_a_view_count_is_at_most() -> None:
 
     reading = READER.read("CR", ["XR SKULL LE 3 VIEWS"])[0]
     assert reading.views == Views(1, 3) and reading.regions == {"HEAD"}, reading
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "VASCULAR^CTA_MESSENTERIC (ADULT)", "87851-2"),  # a letter added: MESENTERIC
+    ("CT", "CT CARD W/CON PULMNARY VEIN", "87839-7"),  # a letter missing: PULMONARY
+    ("CT", "CT ABDOMNE PELVIS", "44115-4"),  # two letters swapped
+    ("CT", "CARDIAC TRIPLE RULE OUT OP", "87842-1"),  # coronary and pulmonary arteries and thoracic aorta
+    ("CT", "ABDOMEN^AB20_LOWER_GIB (ADULT)", "44115-4"),  # a GI bleed: abdomen and pelvis
+    ("XA", "FL CYSTOURETHROGRAM", "86401-7"),  # "RF Urinary bladder Views W contrast intra bladder"
+    ("RF", "FL C-ARM (PAIN MANAGMENT ONLY)", "86407-4"),  # "RF Guidance of Unspecified body region"
+    ("CT", "THORAX^LOW_DOSE_LUNG_OVER_30_BMI (ADULT)", "29252-4"),  # low dose, screening unsaid
+    ("CT", "LOW DOSE LUNG CA SCRN 71271-CS", "79086-5"),  # screening said
+])
+def test_vocabulary_4_5_readings(modality: str, description: str, code: str) -> None:
+    result = READER.map(modality, study_description=description)
+    assert result.candidates and result.candidates[0].code == code, (result.rule, result.candidates)
+
+
+def test_a_word_is_corrected_only_to_the_one_vocabulary_word_a_slip_away() -> None:
+    from services.harmonize.procedure import _mistyped, _one_slip
+
+    lexicon = READER.lexicon
+    assert _mistyped("MESSENTERIC", lexicon) == ["MESENTERIC"]
+    assert _mistyped("ARTHRITIS", lexicon) == []  # no vocabulary word a slip away
+    assert _one_slip("ABDOMNE", "ABDOMEN") and not _one_slip("ABDMNE", "ABDOMEN")
