@@ -73,8 +73,7 @@ MIDRC_CATALOGUE = ("midrc",)
 #: Playbook codes the vocabulary reads; bench/data/labelled_catalogue.txt).
 UNMAPPED_WHOLE = ROOT / "bench" / "data" / "unmapped_adjudicated_whole_catalogue.csv"
 ZH_WHOLE = ROOT / "bench" / "data" / "zh_adjudicated_whole_catalogue.csv"
-UNMAPPED_DEVELOPMENT_WHOLE_LABELS = (ROOT / "bench" / "data" / "annotations" / "unmapped_development_whole_catalogue"
-                                     / "annotator.csv")
+UNMAPPED_DEVELOPMENT_WHOLE_LABELS = ROOT / "bench" / "data" / "unmapped_development_adjudicated_whole_catalogue.csv"
 #: MIDRC's held-out rows labelled against the whole catalogue (bench/data/ADJUDICATION.md).
 MIDRC_HELD_OUT_WHOLE = ROOT / "bench" / "data" / "midrc_held_out_adjudicated_whole_catalogue.csv"
 #: Which labels, over which catalogue: the whole catalogue (the mapper as deployed), and MIDRC's codes alone.
@@ -275,16 +274,19 @@ def evaluate_unmapped(show_errors: bool, *, unseal_blind: bool = False, labels: 
 
 
 def evaluate_unmapped_development(show_errors: bool, labels: str = "whole") -> dict[str, Any]:
-    """The development sample of descriptions outside MIDRC's table (unmapped_development.csv), labelled by one
-    annotator by the same protocol: what rules for such descriptions are written against."""
+    """The development sample of descriptions outside MIDRC's table (unmapped_development.csv), labelled by the
+    same protocol (over MIDRC's codes by one annotator; over the whole catalogue by two and a third): what rules
+    for such descriptions are written against."""
     _, _, path, catalogue = LABELS[labels]
     if not path.exists():
         return {"skipped": f"{path.parent.name}/{path.name} not written yet"}
     with UNMAPPED_DEVELOPMENT.open(encoding="utf-8", newline="") as f:
         frequency = {r["id"]: r["frequency"] for r in csv.DictReader(f)}
     with path.open(encoding="utf-8", newline="") as f:
-        rows = [{**r, "frequency": frequency[r["id"]]}
-                for r in with_revisions(list(csv.DictReader(f)), path.parent, path.name)]
+        labelled = list(csv.DictReader(f))
+    if path.name.startswith("annotator"):  # one annotator's file, with the rows labelled again since
+        labelled = with_revisions(labelled, path.parent, path.name)
+    rows = [{**r, "frequency": frequency[r["id"]]} for r in labelled]
     outcomes, errors = _map_labelled(rows, set(), catalogue)
     if show_errors:
         for _, line in errors:

@@ -47,6 +47,11 @@ ZH_WHOLE_OUTPUT = HERE / "zh_adjudicated_whole_catalogue.csv"
 MIDRC_HELD_OUT_SAMPLE = HERE / "midrc_held_out.csv"
 MIDRC_HELD_OUT_WHOLE_ANNOTATIONS = HERE / "annotations" / "midrc_held_out_whole_catalogue"
 MIDRC_HELD_OUT_WHOLE_OUTPUT = HERE / "midrc_held_out_adjudicated_whole_catalogue.csv"
+#: The development sample (what rules are written against), labelled against the whole catalogue by two
+#: annotators and a third, like the test sets.
+UNMAPPED_DEVELOPMENT_SAMPLE = HERE / "unmapped_development.csv"
+UNMAPPED_DEVELOPMENT_WHOLE_ANNOTATIONS = HERE / "annotations" / "unmapped_development_whole_catalogue"
+UNMAPPED_DEVELOPMENT_WHOLE_OUTPUT = HERE / "unmapped_development_adjudicated_whole_catalogue.csv"
 #: Sets keyed by `id`, labelled after the vocabulary was frozen: (name, sample, annotations, output, columns).
 FRESH_SETS = (
     ("unmapped sample", UNMAPPED_SAMPLE, UNMAPPED_ANNOTATIONS, UNMAPPED_OUTPUT, UNMAPPED_COLUMNS),
@@ -56,6 +61,8 @@ FRESH_SETS = (
     ("Chinese descriptions, whole catalogue", ZH_SAMPLE, ZH_WHOLE_ANNOTATIONS, ZH_WHOLE_OUTPUT, ZH_COLUMNS),
     ("MIDRC held-out rows, whole catalogue", MIDRC_HELD_OUT_SAMPLE, MIDRC_HELD_OUT_WHOLE_ANNOTATIONS,
      MIDRC_HELD_OUT_WHOLE_OUTPUT, ZH_COLUMNS),
+    ("development sample, whole catalogue", UNMAPPED_DEVELOPMENT_SAMPLE, UNMAPPED_DEVELOPMENT_WHOLE_ANNOTATIONS,
+     UNMAPPED_DEVELOPMENT_WHOLE_OUTPUT, UNMAPPED_COLUMNS),
 )
 
 
