@@ -151,3 +151,19 @@ def test_chinese_description_survives_a_file_round_trip(tmp_path: Path) -> None:
     assert back.file_meta.TransferSyntaxUID == ExplicitVRLittleEndian
     result = dataset_body_part(back)
     assert (result.code, result.source, result.raw) == (CHEST, "SeriesDescription", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("XR AC JOINTS BILATERAL", "85856004"),  # Acromioclavicular joint
+        ("XR SC JOINTS", "7844006"),  # Sternoclavicular joint
+        ("CT CYSTOGRAM", "89837001"),  # Bladder
+        ("US CAROTID DOPPLER", "45048000"),  # the carotid arteries lie in the neck
+        ("MRA PORTAL VEIN", "818981001"),  # the portal vein in the abdomen
+        ("US RLE ARTERIAL", "66019005"),  # right lower extremity: Extremity
+        ("下肢静脉彩超", "66019005"),
+    ],
+)
+def test_joints_vessels_and_limbs_of_vocabulary_4_6(text: str, code: str) -> None:
+    assert map_body_part(None, {"StudyDescription": text}).code == code
