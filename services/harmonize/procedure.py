@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -246,6 +246,17 @@ class Lexicon:
     single_words_by_stem: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: The one-word phrases of MIN_MISTYPED_WORD - 1 letters or more, by each of their one-letter deletions.
     single_words_by_deletion: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @cached_property
+    def common_parts(self) -> dict[str, tuple[str, ...]]:
+        """Region -> the regions that are its part in common with another region apart from it (AORTA ->
+        ABDOMINAL_AORTA, shared with ABDOMEN; not a part of a region and of its own container)."""
+        common: dict[str, list[str]] = {}
+        for child, of in sorted(self.anatomy_parents.items()):
+            if len(of) > 1 and not any(q in self.ancestors(p) for p in of for q in of):
+                for p in of:
+                    common.setdefault(p, []).append(child)
+        return {p: tuple(cs) for p, cs in common.items()}
 
     def ancestors(self, region: str) -> frozenset[str]:
         seen: set[str] = set()
@@ -646,9 +657,7 @@ def refine_regions(reading: Reading, lexicon: Lexicon) -> None:
     for r in sorted(reading.regions):
         # a region named with another, apart from it, holding part of it is that part (AORTA with ABDOMEN: the
         # abdominal aorta; not HEART with CHEST, which holds the heart whole)
-        common = [c for c, parents in lexicon.anatomy_parents.items()
-                  if r in parents and parents - {r} and parents - {r} <= reading.regions
-                  and not any(q in lexicon.ancestors(p) for p in parents for q in parents)]
+        common = [c for c in lexicon.common_parts.get(r, ()) if lexicon.anatomy_parents[c] - {r} <= reading.regions]
         if len(common) == 1:
             reading.regions = (reading.regions - {r} - lexicon.anatomy_parents[common[0]]) | {common[0]}
     parts = {a for r in reading.regions for a in lexicon.ancestors(r)}
@@ -903,19 +912,20 @@ class ProcedureMapper:
             code, confidence, rule_name = table_answer
         else:
             code, confidence, rule_name = self._confidence(reading, ranked)
-            unsaid_by_code: dict[str, frozenset[str]] = {}
+            unsaid: frozenset[str] | None = None
             if reading.phrases and not reading.region_from_header and "contradicts" not in rule_name:
                 voted = self._votes(_signature(attributes), code, confidence, rule_name)
                 # a convention does not give the description a purpose or tracer it does not say (an FDG code for
                 # "PET SARCOMA"); conventions of views and projections stand (which portable chest code)
-                if voted[0] != code:
-                    winner = self.catalogue[voted[0]]
-                    unsaid_by_code[winner.code] = self.unsaid(reading, winner)
-                    if not unsaid_by_code[winner.code] & winner.qualifiers:
-                        code, confidence, rule_name = voted
-                else:
+                if voted[0] == code:
                     code, confidence, rule_name = voted
-            unsaid = unsaid_by_code[code] if code in unsaid_by_code else self.unsaid(reading, self.catalogue[code])
+                else:
+                    winner = self.catalogue[voted[0]]
+                    winner_unsaid = self.unsaid(reading, winner)
+                    if not winner_unsaid & winner.qualifiers:
+                        (code, confidence, rule_name), unsaid = voted, winner_unsaid
+            if unsaid is None:
+                unsaid = self.unsaid(reading, self.catalogue[code])
             dropped = self.dropped(reading, self.catalogue[code])
             if unsaid or dropped:
                 confidence = min(confidence, self.policy.confidence["unsaid_cap"])
