@@ -21,8 +21,10 @@ series geometry against dcm2niix.
    was written, and the other 200, whose errors no version's author has read (ADJUDICATION.md).
 3. Real headers (tests/unit/harmonize/data/real_headers.csv, labelled by hand): procedure, body part, series
    type; `none` rows must not be emitted.
-4. The multilingual probe descriptions (written with the vocabulary: a regression set, not held out).
-5. Geometry: real multi-slice series of pydicom's test files, series built from real single files of
+4. Study descriptions of other sites: NCI's Imaging Data Commons (bench/data/idc_sample.py), a development
+   sample and a test sample labelled after vocabulary 4.6 was frozen (no error of it read).
+5. The multilingual probe descriptions (written with the vocabulary: a regression set, not held out).
+6. Geometry: real multi-slice series of pydicom's test files, series built from real single files of
    pydicom-data / deid-data at four orientations, and enhanced multi-frame instances converted from such
    series by highdicom, converted by dcm2niix: same size, spacing within 0.01 mm, same direction cosines (1e-4).
 """
@@ -76,6 +78,11 @@ ZH_WHOLE = ROOT / "bench" / "data" / "zh_adjudicated_whole_catalogue.csv"
 UNMAPPED_DEVELOPMENT_WHOLE_LABELS = ROOT / "bench" / "data" / "unmapped_development_adjudicated_whole_catalogue.csv"
 #: MIDRC's held-out rows labelled against the whole catalogue (bench/data/ADJUDICATION.md).
 MIDRC_HELD_OUT_WHOLE = ROOT / "bench" / "data" / "midrc_held_out_adjudicated_whole_catalogue.csv"
+#: Study descriptions of NCI's Imaging Data Commons (bench/data/idc_sample.py): a blind test sample and a
+#: development sample, labelled like the fresh set against the whole catalogue.
+IDC_SAMPLE = ROOT / "bench" / "data" / "idc_sample.csv"
+IDC_ADJUDICATED = ROOT / "bench" / "data" / "idc_adjudicated.csv"
+IDC_DEVELOPMENT_ADJUDICATED = ROOT / "bench" / "data" / "idc_development_adjudicated.csv"
 #: Which labels, over which catalogue: the whole catalogue (the mapper as deployed), and MIDRC's codes alone.
 LABELS = {
     "whole": (UNMAPPED_WHOLE, ZH_WHOLE, UNMAPPED_DEVELOPMENT_WHOLE_LABELS, CATALOGUE_SOURCES),
@@ -304,6 +311,30 @@ def evaluate_chinese(show_errors: bool, *, unseal_blind: bool = False, labels: s
     return _evaluate_halves(adjudicated, ids, {i for i in ids if int(i) % 2}, ("development", "blind"),
                             f"Chinese descriptions the mapper gets wrong ({labels} catalogue)", show_errors,
                             unseal_blind, catalogue)
+
+
+def evaluate_idc(show_errors: bool, *, unseal_blind: bool = False) -> dict[str, Any]:
+    """The samples of NCI's Imaging Data Commons: the development sample (its errors are listed) and the test
+    sample, labelled after the vocabulary was frozen, whose errors are listed only when `unseal_blind`."""
+    if not IDC_ADJUDICATED.exists() or not IDC_DEVELOPMENT_ADJUDICATED.exists():
+        return {"skipped": "the IDC samples are not adjudicated yet"}
+    parts = {}
+    for path, name in ((IDC_DEVELOPMENT_ADJUDICATED, "development"), (IDC_ADJUDICATED, "test")):
+        with path.open(encoding="utf-8", newline="") as f:
+            parts[name] = [{**r, "frequency": r["studies"]} for r in csv.DictReader(f)]
+    readable = {r["id"] for r in parts["development"]}
+    outcomes, errors = _map_labelled(parts["development"] + parts["test"], readable)
+    if show_errors:
+        print("IDC descriptions the mapper gets wrong" + ("" if unseal_blind else " (development sample only)") + ":")
+        for is_readable, line in errors:
+            if is_readable or unseal_blind:
+                print(f"  {line}")
+    with IDC_SAMPLE.open(encoding="utf-8", newline="") as f:
+        test_rows = sum(1 for _ in csv.DictReader(f))
+    return {"sample_rows": len(readable) + test_rows, **_unmapped_figures(outcomes), "parts": {
+        "development": {"sample_rows": len(readable), **_unmapped_figures([o for o in outcomes if o[0]])},
+        "test": {"sample_rows": test_rows, **_unmapped_figures([o for o in outcomes if not o[0]])},
+    }}
 
 
 def _evaluate_halves(adjudicated: Path, ids: Sequence[str], readable: set[str], names: tuple[str, str],
@@ -581,6 +612,9 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 print(f"unmapped development sample ({labels} catalogue), {fresh_dev['rows']} of "
                       f"{fresh_dev['sample_rows']} rows labelled: " + _figures_line(fresh_dev))
+        idc = evaluate_idc(args.errors)
+        development = idc.get("parts", {}).get("development")
+        print("IDC development sample: " + (_figures_line(development) if development else idc.get("skipped", "")))
         return 0
 
     report: dict[str, Any] = {"versions": default_harmonizer().rules}
@@ -623,6 +657,12 @@ def main(argv: list[str] | None = None) -> int:
         _print_halves(f"Chinese descriptions over {over}", "written for this bench, labelled like the fresh set",
                       chinese, [("development half (odd ids)", halves.get("development")),
                                 ("blind half (even ids, no error read)", halves.get("blind"))])
+    idc = report["idc"] = evaluate_idc(args.errors, unseal_blind=args.unseal_blind)
+    halves = idc.get("parts", {})
+    _print_halves("IDC study descriptions over the whole catalogue",
+                  "other sites' descriptions, NCI Imaging Data Commons", idc,
+                  [("development sample (its errors are read)", halves.get("development")),
+                   ("test sample (labelled after the vocabulary was frozen, no error read)", halves.get("test"))])
     real = report["real_headers"] = evaluate_real_headers()
     print(f"real headers: {real['series']} series; procedure {real['procedure_emitted_and_right']}/"
           f"{real['procedure_labelled']} emitted and right, {real['no_fitting_code_not_emitted']}/"

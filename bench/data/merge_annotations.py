@@ -9,7 +9,8 @@ whose MIDRC code is not among the adjudicated ones, with the adjudicated code th
 instead. The same for the sample of descriptions MIDRC's table does not map (unmapped_sample.csv): the
 files of annotations/unmapped/, keyed by the sample's `id`, and the Chinese set (annotations/zh/); both sets
 again against the whole catalogue (annotations/*_whole_catalogue/; the rows labelled again when the catalogue
-changed in revision_*/, which replace the same ids). With --check the outputs are compared with the
+changed in revision_*/, which replace the same ids); the samples of NCI's Imaging Data Commons (annotations/idc/,
+annotations/idc_development/). With --check the outputs are compared with the
 files on disk instead of written (exit 1 if one differs or a row has no resolution yet).
 """
 
@@ -52,6 +53,16 @@ MIDRC_HELD_OUT_WHOLE_OUTPUT = HERE / "midrc_held_out_adjudicated_whole_catalogue
 UNMAPPED_DEVELOPMENT_SAMPLE = HERE / "unmapped_development.csv"
 UNMAPPED_DEVELOPMENT_WHOLE_ANNOTATIONS = HERE / "annotations" / "unmapped_development_whole_catalogue"
 UNMAPPED_DEVELOPMENT_WHOLE_OUTPUT = HERE / "unmapped_development_adjudicated_whole_catalogue.csv"
+#: Study descriptions of NCI's Imaging Data Commons (idc_sample.py): a test sample and a development sample,
+#: each labelled by two annotators and a third.
+IDC_SAMPLE = HERE / "idc_sample.csv"
+IDC_ANNOTATIONS = HERE / "annotations" / "idc"
+IDC_OUTPUT = HERE / "idc_adjudicated.csv"
+IDC_DEVELOPMENT_SAMPLE = HERE / "idc_development.csv"
+IDC_DEVELOPMENT_ANNOTATIONS = HERE / "annotations" / "idc_development"
+IDC_DEVELOPMENT_OUTPUT = HERE / "idc_development_adjudicated.csv"
+IDC_COLUMNS = ["id", "modality", "description", "collection", "studies", "acceptable", "annotator_a", "annotator_b",
+               "resolution", "note"]
 #: Sets keyed by `id`, labelled after the vocabulary was frozen: (name, sample, annotations, output, columns).
 FRESH_SETS = (
     ("unmapped sample", UNMAPPED_SAMPLE, UNMAPPED_ANNOTATIONS, UNMAPPED_OUTPUT, UNMAPPED_COLUMNS),
@@ -63,6 +74,9 @@ FRESH_SETS = (
      MIDRC_HELD_OUT_WHOLE_OUTPUT, ZH_COLUMNS),
     ("development sample, whole catalogue", UNMAPPED_DEVELOPMENT_SAMPLE, UNMAPPED_DEVELOPMENT_WHOLE_ANNOTATIONS,
      UNMAPPED_DEVELOPMENT_WHOLE_OUTPUT, UNMAPPED_COLUMNS),
+    ("IDC sample", IDC_SAMPLE, IDC_ANNOTATIONS, IDC_OUTPUT, IDC_COLUMNS),
+    ("IDC development sample", IDC_DEVELOPMENT_SAMPLE, IDC_DEVELOPMENT_ANNOTATIONS, IDC_DEVELOPMENT_OUTPUT,
+     IDC_COLUMNS),
 )
 
 
@@ -177,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     outputs = {OUTPUT: render(rows), CORRECTIONS: render(corrections(rows), CORRECTION_COLUMNS)}
     fresh: dict[str, tuple[list[dict[str, str]], list[str]]] = {}
     for name, sample, labels, output, columns in FRESH_SETS:
-        if not sample.exists():
+        if not sample.exists() or not labels.exists():  # a set not labelled yet
             continue
         third_ids = labels / "third.csv"
         fresh_third = {r["id"]: r["acceptable"] for r in read(third_ids)} if third_ids.exists() else {}

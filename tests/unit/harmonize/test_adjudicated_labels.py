@@ -97,7 +97,8 @@ def test_the_unmapped_samples_are_disjoint_rows_of_midrc_list_outside_its_table(
     assert not ids[unmapped_sample.OUTPUT] & ids[unmapped_sample.DEVELOPMENT_OUTPUT]
 
 
-@pytest.mark.parametrize(("sample_path", "output_path"), [(s, o) for _, s, _, o, _ in merge_annotations.FRESH_SETS])
+@pytest.mark.parametrize(("sample_path", "output_path"), [(s, o) for _, s, labels, o, _ in merge_annotations.FRESH_SETS
+                                                           if labels.exists()])
 def test_the_fresh_sets_are_adjudicated_row_for_row(sample_path: Path, output_path: Path) -> None:
     with sample_path.open(encoding="utf-8", newline="") as f:
         sample = list(csv.DictReader(f))
@@ -170,3 +171,51 @@ def test_the_held_out_sample_is_the_benchs_split_of_midrcs_table() -> None:
     split = [(r.line, ",".join(sorted(r.modalities)), r.description)
              for r in read_midrc_table(corrected=False) if held_out(r)]
     assert sample == split and len(sample) == 196
+
+
+def test_the_idc_samples_are_disjoint_rows_of_the_extract_outside_midrcs_descriptions() -> None:
+    from bench.data import idc_sample, unmapped_sample
+    from services.harmonize.text import key
+
+    assert idc_sample.main(["--check"]) == 0
+    source = {r["id"]: r for r in idc_sample.read_source()}  # refuses a copy that is not the recorded extract
+    known = {r.key for r in read_midrc_table(corrected=False)}
+    for path in (unmapped_sample.OUTPUT, unmapped_sample.DEVELOPMENT_OUTPUT):
+        with path.open(encoding="utf-8", newline="") as f:
+            known |= {key(r["description"]) for r in csv.DictReader(f)}
+    ids: dict[Path, set[str]] = {}
+    for path, size in ((idc_sample.OUTPUT, idc_sample.SAMPLE_SIZE),
+                       (idc_sample.DEVELOPMENT_OUTPUT, idc_sample.DEVELOPMENT_SIZE)):
+        with path.open(encoding="utf-8", newline="") as f:
+            sample = list(csv.DictReader(f))
+        ids[path] = {r["id"] for r in sample}
+        assert len(sample) == size == len(ids[path])
+        for r in sample:
+            assert r == {c: source[r["id"]][c] for c in idc_sample.COLUMNS}
+            assert key(r["description"]) not in known
+    assert not ids[idc_sample.OUTPUT] & ids[idc_sample.DEVELOPMENT_OUTPUT]
+
+
+def test_idc_test_sample_errors_stay_sealed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """The bench lists the IDC development sample's errors only; the test sample's when unsealed."""
+    from bench import harmonize_eval
+
+    for name, description in (("IDC_DEVELOPMENT_ADJUDICATED", "DEVELOPMENT CT CHEST WO"),
+                              ("IDC_ADJUDICATED", "TEST CT CHEST WO")):
+        path = tmp_path / f"{name}.csv"
+        with path.open("w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=merge_annotations.IDC_COLUMNS)
+            writer.writeheader()
+            writer.writerow({"id": "7" if name == "IDC_ADJUDICATED" else "8", "modality": "CT",
+                             "description": description, "collection": "x", "studies": "1", "acceptable": "none",
+                             "annotator_a": "none", "annotator_b": "none", "resolution": "agreed", "note": ""})
+        monkeypatch.setattr(harmonize_eval, name, path)
+
+    sealed = harmonize_eval.evaluate_idc(True)
+    printed = capsys.readouterr().out
+    assert "DEVELOPMENT CT" in printed and "TEST CT" not in printed
+    assert sealed["parts"]["development"]["rows"] == 1 and sealed["parts"]["test"]["right"] == 0.0
+
+    harmonize_eval.evaluate_idc(True, unseal_blind=True)
+    assert "TEST CT" in capsys.readouterr().out
