@@ -206,6 +206,10 @@ MIN_CUT_WORD = 5
 MAX_CUT = 3
 #: Two vocabulary words written as one are read apart when the first has at least this many letters.
 MIN_GLUED_PART = 4
+#: A word of at least this many letters may also be two or three vocabulary words of at least MIN_GLUED_THREE
+#: letters each written as one (ABDPELVIS, PELVISBONEBIOPSY).
+MIN_GLUED_WORD = 8
+MIN_GLUED_THREE = 3
 #: A word of at least this many letters one typing slip from one vocabulary word is read as that word
 #: (PULMNARY, MESSENTERIC).
 MIN_MISTYPED_WORD = 7
@@ -246,6 +250,12 @@ class Lexicon:
     single_words_by_stem: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: The one-word phrases of MIN_MISTYPED_WORD - 1 letters or more, by each of their one-letter deletions.
     single_words_by_deletion: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @cached_property
+    def glue_words(self) -> frozenset[str]:
+        """The words a word written as several is read apart into: one-word phrases, silent words of
+        MIN_GLUED_PART letters or more (BONE in PELVISBONEBIOPSY)."""
+        return self.single_words | {w for w in self.silent_words if len(w) >= MIN_GLUED_PART}
 
     @cached_property
     def common_parts(self) -> dict[str, tuple[str, ...]]:
@@ -304,7 +314,14 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
     unknown = {p for ps in parents.values() for p in ps} - parents.keys()
     if unknown:
         raise VocabularyError(f"{TERMS_FILE}: unknown parent regions {sorted(unknown)}")
-    for entry in raw["terms"]:
+    languages: dict[str, Any] = raw.get("languages") or {}
+    for language, spec in languages.items():
+        if bad := set(spec.get("anatomy", {})) - parents.keys():
+            raise VocabularyError(f"{TERMS_FILE}: languages.{language}: unknown regions {sorted(bad)}")
+        for region, words in spec.get("anatomy", {}).items():
+            for word in words:
+                add(word, Term({"regions": [region]}))
+    for entry in [*raw["terms"], *(e for spec in languages.values() for e in spec.get("terms", ()))]:
         when = entry.get("when", {}).get("modality")
         term = Term(entry.get("means") or {}, entry.get("implies") or {}, entry.get("assumes") or {},
                     frozenset(when) if when else None)
@@ -314,6 +331,10 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
                 raise VocabularyError(f"{TERMS_FILE}: unknown regions {sorted(bad)}")
         for word in entry["words"]:
             add(word, term)
+
+    def word_list(name: str) -> frozenset[str]:
+        """A word list of the vocabulary with the same list of each language."""
+        return _words([*raw.get(name, ()), *(w for spec in languages.values() for w in spec.get(name, ()))])
     single_words = frozenset(ws[0] for ws in (tokens(k) for k in entries) if len(ws) == 1)
     by_stem: dict[str, list[str]] = {}
     by_deletion: dict[str, set[str]] = {}
@@ -346,8 +367,8 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         anatomy_parents=parents,
         dicom_modalities={k: tuple(v) for k, v in raw["dicom_modalities"].items()},
         defaults=defaults,
-        contrast_words=_words(raw["contrast_words"]),
-        with_words=_words(raw["with_words"]),
+        contrast_words=word_list("contrast_words"),
+        with_words=word_list("with_words"),
         view_words=_words(raw["view_words"]),
         view_numbers={"".join(tokens(k)): int(v) for k, v in raw["view_numbers"].items()},
         view_minimum=_words(raw["view_minimum"]),
@@ -355,12 +376,12 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         view_more=_words(raw["view_more"]),
         view_fewer=_words(raw.get("view_fewer", ())),
         view_at_most=_words(raw.get("view_at_most", ())),
-        silent_words=_words(raw.get("silent_words", ())),
+        silent_words=word_list("silent_words"),
         side_letters={str(k): str(v) for k, v in (raw.get("side_letters") or {}).items()},
         own_regions=own_regions,
         sided_regions=sided_regions,
         with_not_contrast=frozenset(tuple(tokens(str(w))) for w in raw.get("with_not_contrast", ())),
-        negations=_words(raw.get("negations", ())),
+        negations=word_list("negations"),
         single_words=single_words,
         single_words_by_stem={stem: tuple(ws) for stem, ws in by_stem.items()},
         single_words_by_deletion={d: tuple(sorted(ws)) for d, ws in by_deletion.items()},
@@ -560,17 +581,36 @@ def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
                 or not word.isalpha() or (i + 1 < len(words) and word + words[i + 1] in lexicon.phrases)):
             completed.append(word)
             continue
-        pairs = [(word[:k], word[k:]) for k in range(MIN_GLUED_PART, len(word) - 1)
-                 if word[:k] in lexicon.single_words and word[k:] in lexicon.single_words]
-        if len(pairs) == 1:  # two vocabulary words written as one (CHESTPA, PELVISAP)
+        pairs = _glued_words(word, lexicon)
+        if len(pairs) == 1:  # vocabulary words written as one (CHESTPA, PELVISAP, ABDPELVIS, PELVISBONEBIOPSY)
             completed += pairs[0]
             continue
         fits = [w for w in lexicon.single_words_by_stem.get(word[:MIN_CUT_WORD], ())
                 if w.startswith(word) and len(w) - len(word) <= MAX_CUT]
         if len(fits) != 1 and len(word) >= MIN_MISTYPED_WORD:
             fits = _mistyped(word, lexicon)
+            if len({repr(lexicon.phrases.latin.get(w)) for w in fits}) == 1:  # ABDOMNE: ABDOMEN or ABDOME, alike
+                fits = fits[:1]
         completed.append(fits[0] if len(fits) == 1 else word)
     return completed
+
+
+def _glued_words(word: str, lexicon: Lexicon) -> list[tuple[str, ...]]:
+    """The ways `word` is two vocabulary (or silent) words written as one (the first of MIN_GLUED_PART letters or
+    more), or, when it has at least MIN_GLUED_WORD letters, two or three of MIN_GLUED_THREE letters or more."""
+    words = lexicon.glue_words
+    ways: list[tuple[str, ...]] = []
+    shortest = MIN_GLUED_THREE if len(word) >= MIN_GLUED_WORD else MIN_GLUED_PART
+    for k in range(shortest, len(word) - 1):
+        head, rest = word[:k], word[k:]
+        if head not in words:
+            continue
+        if rest in words and (len(rest) >= 2 if k >= MIN_GLUED_PART else len(rest) >= MIN_GLUED_THREE):
+            ways.append((head, rest))
+        if len(word) >= MIN_GLUED_WORD:
+            ways += [(head, rest[:j], rest[j:]) for j in range(MIN_GLUED_THREE, len(rest) - MIN_GLUED_THREE + 1)
+                     if rest[:j] in words and rest[j:] in words]
+    return ways
 
 
 def _mistyped(word: str, lexicon: Lexicon) -> list[str]:
@@ -660,9 +700,17 @@ def refine_regions(reading: Reading, lexicon: Lexicon) -> None:
         common = [c for c in lexicon.common_parts.get(r, ()) if lexicon.anatomy_parents[c] - {r} <= reading.regions]
         if len(common) == 1:
             reading.regions = (reading.regions - {r} - lexicon.anatomy_parents[common[0]]) | {common[0]}
-    parts = {a for r in reading.regions for a in lexicon.ancestors(r)}
-    if reading.regions - parts:
-        reading.regions -= parts
+    containers = {a for r in reading.regions for a in lexicon.ancestors(r)} & reading.regions
+    if not containers:
+        return
+    inner = {r for r in reading.regions if lexicon.ancestors(r) & containers}
+    apart = reading.regions - inner - containers
+    if any(not (lexicon.ancestors(r) | {r}) & ({a for c in containers for a in lexicon.ancestors(c)} | containers)
+           for r in apart):
+        # more regions than one region and its parts (CHEST/ABD (LIVER)): the parts are the protocol's focus
+        reading.regions -= inner
+    else:  # a region and its part (ABDOMEN LIVER): the part
+        reading.regions -= containers
 
 
 def _has(reading: Reading, condition: str) -> bool:
@@ -991,11 +1039,14 @@ class ProcedureMapper:
         own_regions) that `p` replaces by a region containing them (sinuses -> "CT Head", a finger -> "XR Hand"),
         regions `p` does not reach at all (neither the same, a containing nor a contained region),
         purposes weighing 1 or more in the policy that `p` lacks (an MR angiogram -> "MR Brain"), and the side of
-        a paired part when `p` names none."""
+        a paired part when `p` names none; the PET of a PET or PET/CT when `p` is a CT code and the description
+        names no CT of its own ("CT CHEST (PETCT)")."""
         said = set(reading.regions) | set(reading.implied.get("regions", ()))
+        pet = frozenset({"PET"}) if (reading.modalities & {"PT", "PT+CT"} and "CT" not in reading.modalities
+                                     and p.modality == "CT") else frozenset()
         if not p.regions or "UNSPECIFIED" in p.regions:
-            return frozenset()
-        dropped = set()
+            return pet
+        dropped = set(pet)
         for r in said & self.lexicon.own_regions:
             kept = any(c == r or r in self.lexicon.ancestors(c) for c in p.regions)
             if not kept and any(c in self.lexicon.ancestors(r) for c in p.regions):
@@ -1035,7 +1086,8 @@ class ProcedureMapper:
         study_modalities: Iterable[str] = (),
     ) -> tuple[Reading, str | None, frozenset[str]]:
         """The study's texts read together, refined and completed by the defaults; the modality it is read as."""
-        families = self._families(modality, study_modalities)
+        study = frozenset(m.strip().upper() for m in study_modalities) | {(modality or "").strip().upper()}
+        families = self._families(modality, study)
         reading = _merge([_read_named_protocol(t, families, self.lexicon) for t in texts if t])
         if not reading.regions and body_part_examined:
             header = read_text(body_part_examined, families, self.lexicon)
@@ -1043,7 +1095,7 @@ class ProcedureMapper:
                 reading.regions = header.regions
                 reading.region_from_header = True
         refine_regions(reading, self.lexicon)
-        modality_used = self._modality(reading, families)
+        modality_used = self._modality(reading, families, pet_ct_study={"CT", "PT"} <= study)
         if reading.phrases:
             apply_defaults(reading, modality_used, self.lexicon)
         return reading, modality_used, families
@@ -1088,7 +1140,8 @@ class ProcedureMapper:
             families.update(self.lexicon.families("NM"))
         return frozenset(families)
 
-    def _modality(self, reading: Reading, families: frozenset[str]) -> str | None:
+    def _modality(self, reading: Reading, families: frozenset[str], pet_ct_study: bool = False) -> str | None:
+        """The Playbook modality the reading is coded in; `pet_ct_study`: the study holds CT and PT series."""
         said = reading.modalities
         if not families:
             if not said and reading.views.said:
@@ -1099,7 +1152,8 @@ class ProcedureMapper:
         if "SPECT" in said and families & {"NM", "SPECT"}:  # "NM HEART ... SPECT": the tomographic study
             return "SPECT"
         for m in sorted(said):
-            if m in families:
+            if m in families or (m == "CT" and pet_ct_study and not said & {"PT", "PT+CT"}):
+                # (a PET/CT study's CT described alone)
                 return m
         if said & {"PT", "PT+CT"} and families & {"CT", "PT"}:
             return "PT+CT"
@@ -1122,10 +1176,11 @@ class ProcedureMapper:
                                     ps[0].code))
         # among the closest codes, one that keeps the purpose said (angio, arthrogram...) comes before one that
         # drops it ("CTA Thoracic Aorta" before "CT Thoracic Aorta W contrast IV" for a thoracic aneurysm CTA)
-        if scored and self.dropped(reading, scored[0][0]) & reading.qualifiers:
+        kept = reading.qualifiers | {"PET"}  # and a PET/CT's PET ("PET-CT NATIV": "PT", not "CT ... WO contrast")
+        if scored and self.dropped(reading, scored[0][0]) & kept:
             keeper = next((i for i, (p, sc) in enumerate(scored[1:RERANKED], start=1)
-                           if not sc.contradicted and "UNSPECIFIED" not in p.regions
-                           and not self.dropped(reading, p) & reading.qualifiers), None)
+                           if not sc.contradicted and ("UNSPECIFIED" not in p.regions or not reading.regions)
+                           and not self.dropped(reading, p) & kept), None)
             if keeper is not None:
                 scored.insert(0, scored.pop(keeper))
         return scored

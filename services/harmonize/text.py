@@ -1,7 +1,7 @@
 """Descriptions as words: normalisation, tokens and phrase matching shared by the mappers (pure functions).
 
-Latin text is folded (NFKC, upper case), a few shorthands whose punctuation carries meaning are rewritten
-(``W/O``, ``C+``, ``C-``, ``3+ VIEWS``, ``2-3 VIEWS``, ``&``), then split into words; a phrase of the
+Latin text is folded (NFKC, upper case, accents removed), a few shorthands whose punctuation carries meaning
+are rewritten (``W/O``, ``C+``, ``C-``, ``3+ VIEWS``, ``2-3 VIEWS``, ``&``), then split into words; a phrase of the
 vocabulary matches a run of consecutive words whose letters, joined without separators, equal the phrase's
 (so ``C-SPINE``, ``C SPINE`` and ``CSPINE`` are one entry, and ``C_A_P`` reads as ``CAP``). Chinese is
 matched as substrings of each run of CJK characters. Overlaps are resolved longest first.
@@ -25,6 +25,7 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 _TOKEN = re.compile(rf"[0-9A-Z]+|[{_CJK}]+")
 _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bW\s*[/\\]\s*O\b"), " WO "),  # W/O, W\O
+    (re.compile(r"(?<![A-Z])C\s*-\s+C\s*\+"), " CPM "),  # C- C+
     (re.compile(r"(?<![A-Z])C\s*\+\s*/?\s*-"), " CPM "),  # C+/-, C+-
     (re.compile(r"(?<![A-Z])C\s*-\s*/?\s*\+"), " CPM "),  # C-/+
     (re.compile(r"(?<![A-Z])C\s*\+"), " CPLUS "),  # C+
@@ -38,9 +39,22 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+_ESCAPED = re.compile(r"U\+(00[C-F][0-9A-F]|01[0-9A-F]{2}|02[0-4][0-9A-F])")  # EXTRU+00C9MIT: É written out
+_LATIN_ACCENTED = re.compile(r"[\u00c0-\u024f\u1e00-\u1eff]")
+_LATIN_LETTERS = {"Ł": "L", "Ø": "O", "Đ": "D", "Æ": "AE", "Œ": "OE", "Þ": "TH", "ẞ": "SS"}
+
+
+def _unaccented(letter: str) -> str:
+    if letter in _LATIN_LETTERS:
+        return _LATIN_LETTERS[letter]
+    return "".join(c for c in unicodedata.normalize("NFKD", letter) if not unicodedata.combining(c))
+
+
 def fold(text: str) -> str:
-    """NFKC width folding and upper case."""
-    return unicodedata.normalize("NFKC", text).upper()
+    """NFKC width folding, upper case, Latin letters without their accents (FÉMUR = FEMUR, MAŁEJ = MALEJ)."""
+    text = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+    folded = unicodedata.normalize("NFKC", text).upper()
+    return _LATIN_ACCENTED.sub(lambda m: _unaccented(m.group(0)), folded)
 
 
 def is_cjk(token: str) -> bool:

@@ -239,6 +239,40 @@ def test_vocabulary_4_5_readings(modality: str, description: str, code: str) -> 
     assert result.candidates and result.candidates[0].code == code, (result.rule, result.candidates)
 
 
+@pytest.mark.parametrize(("modality", "modalities", "description", "code"), [
+    ("CT", "CT", "TK jamy brzusznej z kontrastem", "79103-8"),  # Polish: CT Abdomen W contrast IV
+    ("CT", "CT", "TK klatki piersiowej bez i ze wzmocnieniem kontrastowym", "30598-7"),  # chest WO and W
+    ("CT", "CT", "Thorax^KLATKA_PIERSIOWA_kontrast (Adult)", "24628-0"),
+    ("MR", "MR", "IRM HANCHE DROITE C+", "36206-1"),  # French: MR Hip - right W contrast IV
+    ("MR", "MR", "RM PELVE - EXT", "24867-4"),  # Portuguese: MR Pelvis
+    ("CT", "CT", "myelom - pouze nativ", "43525-5"),  # Czech: native = without contrast, no region named
+    ("MR", "MR", "MC prostaat kliniek detectie", "30675-3"),  # Dutch: MR Prostate
+    ("CT", "CT", "three_phase__abdomen", "36267-3"),  # three phases: without and with
+    ("CT", "CT", "two_phase__abdomen_pelvis", "36813-4"),  # two phases after contrast: with
+    ("CT", "CT", "CT ABDOMEN & PELVIS NONENH & ENHANCED", "42274-1"),
+    ("CT", "CT", "Abdomen^1CT_ACRIN COLONOGRAPHY", "44115-4"),  # the colon: abdomen and pelvis
+    ("CT", "CT", "CT CH/AB W/ CONTRAST", "42275-8"),
+    ("CT", "CT", "CT AbdPelvis", "44115-4"),  # two words written as one
+    ("CT", "CT", "CT_pelvisbonebiopsy", "24864-1"),  # three
+    ("MR", "MR", "MR PROSTATE W ENDORECTAL COIL", "30675-3"),  # with a coil, not with contrast
+    ("MR", "MR", "MRI THORACIC W/WO CONTRAST", "24981-3"),  # an MR of the thoracic spine
+    ("MR", "MR", "_t1of6 MRI IAMS", "35956-2"),  # internal auditory meatus
+    ("CT", "CT", "NLST-ACRIN", "79086-5"),  # the lung screening trial's CT
+    ("PT", "CT,PT", "Unspecified CT ABDOMEN", "41806-1"),  # the CT of a PET/CT study, described alone
+    ("PT", "CT,PT", "PET-CT (Teilkoerper nativ)", "44136-0"),  # a PET/CT is coded as its PET, not its CT
+])
+def test_vocabulary_4_7_readings(modality: str, modalities: str, description: str, code: str) -> None:
+    result = READER.map(modality, study_description=description, study_modalities=frozenset(modalities.split(",")))
+    assert result.candidates and result.candidates[0].code == code, (result.rule, result.candidates)
+
+
+def test_a_pet_series_described_as_ct_is_not_given_a_ct_code() -> None:
+    """A CT description on a study with PET series only: no CT series to carry a CT code, so none is emitted."""
+    result = READER.map("PT", study_description="CT_chest_Abd_pelvis", study_modalities=frozenset({"PT"}))
+    assert result.status == "review"
+    assert READER.catalogue[result.candidates[0].code].modality != "CT"
+
+
 def test_a_word_is_corrected_only_to_the_one_vocabulary_word_a_slip_away() -> None:
     from services.harmonize.procedure import _mistyped, _one_slip
 

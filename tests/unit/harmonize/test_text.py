@@ -20,6 +20,10 @@ from services.harmonize.text import PhraseTable, compact, key, tokens
         ("Thorax^CHEST_WITH (Adult)", ["THORAX", "CHEST", "WITH", "ADULT"]),
         ("胸部CT平扫+增强", ["胸部", "CT", "平扫", "PLUS", "增强"]),
         ("ＣＴ　ＣＨＥＳＴ", ["CT", "CHEST"]),  # full width
+        ("IRM FÉMUR/CUISSE GAUCHE", ["IRM", "FEMUR", "CUISSE", "GAUCHE"]),  # accents folded away
+        ("TK miednicy małej", ["TK", "MIEDNICY", "MALEJ"]),  # Ł is an L with a stroke, not a separator
+        ("IRM EXTRU+00C9MITU+00C9S", ["IRM", "EXTREMITES"]),  # É written out as U+00C9 by an export
+        ("IRM HANCHE C- C+", ["IRM", "HANCHE", "CPM"]),  # without, then with
         (None, []),
     ],
 )
