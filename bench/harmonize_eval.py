@@ -21,8 +21,8 @@ series geometry against dcm2niix.
    was written, and the other 200, whose errors no version's author has read (ADJUDICATION.md).
 3. Real headers (tests/unit/harmonize/data/real_headers.csv, labelled by hand): procedure, body part, series
    type; `none` rows must not be emitted.
-4. Study descriptions of other sites: NCI's Imaging Data Commons (bench/data/idc_sample.py), a development
-   sample and a test sample labelled after vocabulary 4.6 was frozen (no error of it read).
+4. Study descriptions of other sites: NCI's Imaging Data Commons (bench/data/idc_sample.py), two development
+   samples and a test sample labelled after vocabulary 4.6 was frozen (no error of it read).
 5. The multilingual probe descriptions (written with the vocabulary: a regression set, not held out).
 6. Geometry: real multi-slice series of pydicom's test files, series built from real single files of
    pydicom-data / deid-data at four orientations, and enhanced multi-frame instances converted from such
@@ -83,6 +83,7 @@ MIDRC_HELD_OUT_WHOLE = ROOT / "bench" / "data" / "midrc_held_out_adjudicated_who
 IDC_SAMPLE = ROOT / "bench" / "data" / "idc_sample.csv"
 IDC_ADJUDICATED = ROOT / "bench" / "data" / "idc_adjudicated.csv"
 IDC_DEVELOPMENT_ADJUDICATED = ROOT / "bench" / "data" / "idc_development_adjudicated.csv"
+IDC_DEVELOPMENT_2_ADJUDICATED = ROOT / "bench" / "data" / "idc_development_2_adjudicated.csv"
 #: Which labels, over which catalogue: the whole catalogue (the mapper as deployed), and MIDRC's codes alone.
 LABELS = {
     "whole": (UNMAPPED_WHOLE, ZH_WHOLE, UNMAPPED_DEVELOPMENT_WHOLE_LABELS, CATALOGUE_SOURCES),
@@ -314,14 +315,16 @@ def evaluate_chinese(show_errors: bool, *, unseal_blind: bool = False, labels: s
 
 
 def evaluate_idc(show_errors: bool, *, unseal_blind: bool = False) -> dict[str, Any]:
-    """The samples of NCI's Imaging Data Commons: the development sample (its errors are listed) and the test
+    """The samples of NCI's Imaging Data Commons: the development samples (their errors are listed) and the test
     sample, labelled after the vocabulary was frozen, whose errors are listed only when `unseal_blind`."""
     if not IDC_ADJUDICATED.exists() or not IDC_DEVELOPMENT_ADJUDICATED.exists():
         return {"skipped": "the IDC samples are not adjudicated yet"}
-    parts = {}
-    for path, name in ((IDC_DEVELOPMENT_ADJUDICATED, "development"), (IDC_ADJUDICATED, "test")):
-        with path.open(encoding="utf-8", newline="") as f:
-            parts[name] = [{**r, "frequency": r["studies"]} for r in csv.DictReader(f)]
+    parts: dict[str, list[dict[str, str]]] = {"development": [], "test": []}
+    for path, name in ((IDC_DEVELOPMENT_ADJUDICATED, "development"), (IDC_DEVELOPMENT_2_ADJUDICATED, "development"),
+                       (IDC_ADJUDICATED, "test")):
+        if path.exists() or name == "test":
+            with path.open(encoding="utf-8", newline="") as f:
+                parts[name] += [{**r, "frequency": r["studies"]} for r in csv.DictReader(f)]
     readable = {r["id"] for r in parts["development"]}
     outcomes, errors = _map_labelled(parts["development"] + parts["test"], readable)
     if show_errors:

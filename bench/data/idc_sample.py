@@ -18,7 +18,9 @@ The samples: rows whose description, normalised as the mapper normalises it, is 
 table nor a description of MIDRC's samples (those are measured elsewhere), ranked by a salted SHA-256 of
 modality and description, at most PER_COLLECTION rows of one collection; the first SAMPLE_SIZE are the test
 sample (labelled after the vocabulary was frozen, a blind measure), the next DEVELOPMENT_SIZE the development
-sample. `id` is the row's line in the source file.
+sample; the rest of that ranking is kept for a later test. A second development sample: the first
+DEVELOPMENT_2_SIZE rows of the rows the cap left out, ranked again the same way (none shares a normalised
+description with the first ranking). `id` is the row's line in the source file.
 """
 
 from __future__ import annotations
@@ -40,10 +42,12 @@ SOURCE_SHA256 = "9fb01bcf85d3982cc220caf2c33bc5f3e0257acca95f92fa84f653c08a0b0a1
 SOURCE_COLUMNS = ["modality", "description", "studies", "collections", "collection", "licence"]
 OUTPUT = HERE / "idc_sample.csv"
 DEVELOPMENT_OUTPUT = HERE / "idc_development.csv"
+DEVELOPMENT_2_OUTPUT = HERE / "idc_development_2.csv"
 COLUMNS = ["id", "modality", "description", "collection", "studies"]
 SAMPLE_SALT = "radcurate-idc-sample-1:"
 SAMPLE_SIZE = 320
 DEVELOPMENT_SIZE = 320
+DEVELOPMENT_2_SIZE = 320
 PER_COLLECTION = 24
 IMAGE_MODALITIES = frozenset({"CT", "MR", "CR", "DX", "US", "PT", "NM", "MG", "XA", "RF"})
 LICENCES = frozenset({"CC BY 3.0", "CC BY 4.0"})
@@ -145,13 +149,17 @@ def main(argv: list[str] | None = None) -> int:
     for path in (MIDRC_SAMPLE, MIDRC_DEVELOPMENT):
         with path.open(encoding="utf-8", newline="") as f:
             known |= {key(r["description"]) for r in csv.DictReader(f)}
-    ranked = ranking(read_source(), known)
+    rows = read_source()
+    ranked = ranking(rows, known)
+    in_ranking = {r["id"] for r in ranked}
+    overflow = ranking([r for r in rows if r["id"] not in in_ranking], known | {key(r["description"]) for r in ranked})
 
-    def sample(start: int, size: int) -> str:
-        chosen = sorted(ranked[start:start + size], key=lambda r: int(r["id"]))
-        return render([{c: r[c] for c in COLUMNS} for r in chosen], COLUMNS)
+    def sample(chosen: list[dict[str, str]]) -> str:
+        return render([{c: r[c] for c in COLUMNS} for r in sorted(chosen, key=lambda r: int(r["id"]))], COLUMNS)
 
-    outputs = {OUTPUT: sample(0, SAMPLE_SIZE), DEVELOPMENT_OUTPUT: sample(SAMPLE_SIZE, DEVELOPMENT_SIZE)}
+    outputs = {OUTPUT: sample(ranked[:SAMPLE_SIZE]),
+               DEVELOPMENT_OUTPUT: sample(ranked[SAMPLE_SIZE:SAMPLE_SIZE + DEVELOPMENT_SIZE]),
+               DEVELOPMENT_2_OUTPUT: sample(overflow[:DEVELOPMENT_2_SIZE])}
     stale = [path.name for path, text in outputs.items()
              if not path.exists() or path.read_text(encoding="utf-8") != text]
     if args.check:

@@ -10,7 +10,7 @@ instead. The same for the sample of descriptions MIDRC's table does not map (unm
 files of annotations/unmapped/, keyed by the sample's `id`, and the Chinese set (annotations/zh/); both sets
 again against the whole catalogue (annotations/*_whole_catalogue/; the rows labelled again when the catalogue
 changed in revision_*/, which replace the same ids); the samples of NCI's Imaging Data Commons (annotations/idc/,
-annotations/idc_development/). With --check the outputs are compared with the
+annotations/idc_development/, annotations/idc_development_2/). With --check the outputs are compared with the
 files on disk instead of written (exit 1 if one differs or a row has no resolution yet).
 """
 
@@ -53,7 +53,7 @@ MIDRC_HELD_OUT_WHOLE_OUTPUT = HERE / "midrc_held_out_adjudicated_whole_catalogue
 UNMAPPED_DEVELOPMENT_SAMPLE = HERE / "unmapped_development.csv"
 UNMAPPED_DEVELOPMENT_WHOLE_ANNOTATIONS = HERE / "annotations" / "unmapped_development_whole_catalogue"
 UNMAPPED_DEVELOPMENT_WHOLE_OUTPUT = HERE / "unmapped_development_adjudicated_whole_catalogue.csv"
-#: Study descriptions of NCI's Imaging Data Commons (idc_sample.py): a test sample and a development sample,
+#: Study descriptions of NCI's Imaging Data Commons (idc_sample.py): a test sample and two development samples,
 #: each labelled by two annotators and a third.
 IDC_SAMPLE = HERE / "idc_sample.csv"
 IDC_ANNOTATIONS = HERE / "annotations" / "idc"
@@ -61,6 +61,9 @@ IDC_OUTPUT = HERE / "idc_adjudicated.csv"
 IDC_DEVELOPMENT_SAMPLE = HERE / "idc_development.csv"
 IDC_DEVELOPMENT_ANNOTATIONS = HERE / "annotations" / "idc_development"
 IDC_DEVELOPMENT_OUTPUT = HERE / "idc_development_adjudicated.csv"
+IDC_DEVELOPMENT_2_SAMPLE = HERE / "idc_development_2.csv"
+IDC_DEVELOPMENT_2_ANNOTATIONS = HERE / "annotations" / "idc_development_2"
+IDC_DEVELOPMENT_2_OUTPUT = HERE / "idc_development_2_adjudicated.csv"
 IDC_COLUMNS = ["id", "modality", "description", "collection", "studies", "acceptable", "annotator_a", "annotator_b",
                "resolution", "note"]
 #: Sets keyed by `id`, labelled after the vocabulary was frozen: (name, sample, annotations, output, columns).
@@ -77,6 +80,8 @@ FRESH_SETS = (
     ("IDC sample", IDC_SAMPLE, IDC_ANNOTATIONS, IDC_OUTPUT, IDC_COLUMNS),
     ("IDC development sample", IDC_DEVELOPMENT_SAMPLE, IDC_DEVELOPMENT_ANNOTATIONS, IDC_DEVELOPMENT_OUTPUT,
      IDC_COLUMNS),
+    ("IDC second development sample", IDC_DEVELOPMENT_2_SAMPLE, IDC_DEVELOPMENT_2_ANNOTATIONS,
+     IDC_DEVELOPMENT_2_OUTPUT, IDC_COLUMNS),
 )
 
 

@@ -174,6 +174,8 @@ def test_the_held_out_sample_is_the_benchs_split_of_midrcs_table() -> None:
 
 
 def test_the_idc_samples_are_disjoint_rows_of_the_extract_outside_midrcs_descriptions() -> None:
+    """The test sample and the two development samples: rows of the recorded extract, none a MIDRC description,
+    the second development sample sharing no normalised description with the others."""
     from bench.data import idc_sample, unmapped_sample
     from services.harmonize.text import key
 
@@ -184,16 +186,20 @@ def test_the_idc_samples_are_disjoint_rows_of_the_extract_outside_midrcs_descrip
         with path.open(encoding="utf-8", newline="") as f:
             known |= {key(r["description"]) for r in csv.DictReader(f)}
     ids: dict[Path, set[str]] = {}
+    keys: dict[Path, set[str]] = {}
     for path, size in ((idc_sample.OUTPUT, idc_sample.SAMPLE_SIZE),
-                       (idc_sample.DEVELOPMENT_OUTPUT, idc_sample.DEVELOPMENT_SIZE)):
+                       (idc_sample.DEVELOPMENT_OUTPUT, idc_sample.DEVELOPMENT_SIZE),
+                       (idc_sample.DEVELOPMENT_2_OUTPUT, idc_sample.DEVELOPMENT_2_SIZE)):
         with path.open(encoding="utf-8", newline="") as f:
             sample = list(csv.DictReader(f))
         ids[path] = {r["id"] for r in sample}
+        keys[path] = {key(r["description"]) for r in sample}
         assert len(sample) == size == len(ids[path])
         for r in sample:
             assert r == {c: source[r["id"]][c] for c in idc_sample.COLUMNS}
             assert key(r["description"]) not in known
     assert not ids[idc_sample.OUTPUT] & ids[idc_sample.DEVELOPMENT_OUTPUT]
+    assert not keys[idc_sample.DEVELOPMENT_2_OUTPUT] & (keys[idc_sample.OUTPUT] | keys[idc_sample.DEVELOPMENT_OUTPUT])
 
 
 def test_idc_test_sample_errors_stay_sealed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -212,6 +218,7 @@ def test_idc_test_sample_errors_stay_sealed(tmp_path: Path, monkeypatch: pytest.
                              "annotator_a": "none", "annotator_b": "none", "resolution": "agreed", "note": ""})
         monkeypatch.setattr(harmonize_eval, name, path)
 
+    monkeypatch.setattr(harmonize_eval, "IDC_DEVELOPMENT_2_ADJUDICATED", tmp_path / "not labelled.csv")
     sealed = harmonize_eval.evaluate_idc(True)
     printed = capsys.readouterr().out
     assert "DEVELOPMENT CT" in printed and "TEST CT" not in printed
