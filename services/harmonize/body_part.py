@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -25,6 +24,7 @@ from contracts import BodyPart
 from contracts.events import BodyPartEvidence, Candidate
 from services.harmonize.policy import Policy
 from services.harmonize.review import ReviewedRules, question_id
+from services.harmonize.text import fold
 
 VOCABULARY_DIR = Path(__file__).with_name("vocabulary")
 VOCABULARY_VERSION = (VOCABULARY_DIR / "VERSION").read_text(encoding="utf-8").strip()
@@ -65,8 +65,8 @@ def _is_cjk(run: str) -> bool:
 
 
 def _runs(text: str) -> list[str]:
-    """Upper-case Latin words and Chinese runs of `text`, after width folding (NFKC)."""
-    return _RUN.findall(unicodedata.normalize("NFKC", text).upper())
+    """Upper-case Latin words (accents folded away) and Chinese runs of `text`, after width folding (NFKC)."""
+    return _RUN.findall(fold(text))
 
 
 def _key(text: str) -> str:
@@ -88,7 +88,7 @@ def load_vocabulary(directory: Path) -> Vocabulary:
 
     latin: dict[str, str] = {term: term for term in terms}
     cjk: dict[str, str] = {}
-    for term, words in raw["synonyms"].items():
+    for term, words in [*raw["synonyms"].items(), *(raw.get("other_languages") or {}).items()]:
         if term not in terms:
             raise VocabularyError(f"synonyms.yaml: {term!r} is not a defined term of the CSV")
         for word in words:

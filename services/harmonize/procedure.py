@@ -234,7 +234,8 @@ class Lexicon:
     view_at_most: frozenset[str] = frozenset()
     #: Words that name neither anatomy nor an exam (IMPORT, OUTSIDE, TREATMENT PLAN...): not "unread".
     silent_words: frozenset[str] = frozenset()
-    #: A lone letter ending a description after its anatomy, read as the side (HIP R).
+    #: A lone letter ending a description after its anatomy (HIP R), or just before a paired part (L SHOULDER),
+    #: read as the side.
     side_letters: dict[str, str] = field(default_factory=dict)
     #: Parts of a region examined as regions of their own: a code for the containing region drops them.
     own_regions: frozenset[str] = frozenset()
@@ -352,7 +353,8 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
     for word, terms in entries.items():
         merged.setdefault("".join(tokens(word)), []).extend(terms)
     table: PhraseTable[tuple[Term, ...]] = PhraseTable(
-        (word, tuple(sorted(terms, key=lambda t: t.modalities is None))) for word, terms in merged.items()
+        ((word, tuple(sorted(terms, key=lambda t: t.modalities is None))) for word, terms in merged.items()),
+        spellings=entries,
     )
     defaults = tuple(
         Default(d["when"], tuple(d.get("unless", ())), d.get("assumes", {}), d.get("implies", {}))
@@ -506,6 +508,13 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
         reading.laterality.add(lexicon.side_letters[words[last]])
         reading.phrases.append(words[last])
         covered[last] = True
+    for i, word in enumerate(words[:-1]):  # L SHOULDER, R BREAST: a lone letter before a paired part
+        nxt = starts.get(i + 1)
+        if (not covered[i] and word in lexicon.side_letters and not reading.laterality and nxt is not None
+                and set(nxt.means.get("regions", ())) & lexicon.sided_regions):
+            reading.laterality.add(lexicon.side_letters[word])
+            reading.phrases.append(word)
+            covered[i] = True
     _side_decubitus(reading, lexicon)
     counts = _view_counts(words, [not c for c in covered], lexicon)
     if counts is not None:

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -26,6 +27,7 @@ _TOKEN = re.compile(rf"[0-9A-Z]+|[{_CJK}]+")
 _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bW\s*[/\\]\s*O\b"), " WO "),  # W/O, W\O
     (re.compile(r"(?<![A-Z])C\s*-\s+C\s*\+"), " CPM "),  # C- C+
+    (re.compile(r"(?<![A-Z0-9])\+\s*/\s*-"), " CPM "),  # +/- CONTRAST
     (re.compile(r"(?<![A-Z])C\s*\+\s*/?\s*-"), " CPM "),  # C+/-, C+-
     (re.compile(r"(?<![A-Z])C\s*-\s*/?\s*\+"), " CPM "),  # C-/+
     (re.compile(r"(?<![A-Z])C\s*\+"), " CPLUS "),  # C+
@@ -105,9 +107,14 @@ class Match(Generic[T]):
 class PhraseTable(Generic[T]):
     """Phrases (Latin words or Chinese) mapped to values; finds non-overlapping matches, longest first."""
 
-    def __init__(self, entries: Iterable[tuple[str, T]]) -> None:
+    def __init__(self, entries: Iterable[tuple[str, T]], spellings: Iterable[str] | None = None) -> None:
+        """`entries`: phrases and values. With `spellings` (the phrases as written), a word of two letters or
+        more is joined to a lone letter after it only in phrases written so (WO C, CHEST X RAY): "CT A/P" is
+        not "CTA", nor "CT V ABD" "CTV"."""
         self.latin: dict[str, T] = {}
         self.cjk: dict[str, T] = {}
+        self.guard_letters = spellings is not None
+        self.letter_after_word = {compact(p) for p in spellings or () if _letter_after_word(tokens(p))}
         for phrase, value in entries:
             compacted = compact(phrase)
             if not compacted:
@@ -129,11 +136,14 @@ class PhraseTable(Generic[T]):
         latin = [i for i, w in enumerate(words) if not is_cjk(w)]
         for a in range(len(latin)):
             joined = ""
+            boundary = False
             for b in range(a, min(a + MAX_WORDS, len(latin))):
                 if latin[b] - latin[a] != b - a:  # a CJK run interrupts the Latin words
                     break
+                boundary = boundary or (self.guard_letters and b > a
+                                        and _letter_after_word([words[latin[b - 1]], words[latin[b]]]))
                 joined += words[latin[b]]
-                if joined in self.latin:
+                if joined in self.latin and (not boundary or joined in self.letter_after_word):
                     candidates.append(Match(self.latin[joined], joined, latin[a], latin[b] + 1))
         for i, word in enumerate(words):
             if not is_cjk(word):
@@ -149,6 +159,11 @@ class PhraseTable(Generic[T]):
                 continue
             taken.append(m)
         return sorted(taken, key=lambda m: (m.start, m.offset))
+
+
+def _letter_after_word(words: Sequence[str]) -> bool:
+    """Whether a word of two letters or more comes right before a lone letter."""
+    return any(len(w) >= 2 and not w.isdigit() and len(n) == 1 and n.isalpha() for w, n in pairwise(words))
 
 
 def _overlap(a: Match[T], b: Match[T]) -> bool:

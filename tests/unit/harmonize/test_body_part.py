@@ -86,6 +86,9 @@ def test_unknown_without_texts(value: str | None) -> None:
         ({"StudyDescription": "CT 胸部 + 腹部"}, CHEST_ABDOMEN, "StudyDescription"),
         ({"StudyDescription": "HEAD NECK CTA"}, HEAD_NECK, "StudyDescription"),
         (["", None, "Knee MRI"], KNEE, "texts[2]"),
+        ({"StudyDescription": "TK jamy brzusznej i miednicy małej"}, ABD_PELVIS, "StudyDescription"),  # Polish
+        ({"StudyDescription": "IRM GENOU GAUCHE"}, KNEE, "StudyDescription"),  # French
+        ({"StudyDescription": "CT Schädel nativ"}, HEAD, "StudyDescription"),  # German, accent folded
     ],
 )
 def test_descriptions_when_header_says_nothing(

@@ -266,6 +266,29 @@ def test_vocabulary_4_7_readings(modality: str, modalities: str, description: st
     assert result.candidates and result.candidates[0].code == code, (result.rule, result.candidates)
 
 
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "CT V ABD/PEL", "44115-4"),  # not "CTV": a word is joined to a lone letter only where written so
+    ("CT", "CT A/P LIVER", "44115-4"),  # not "CTA"
+    ("CT", "Abdomen^ABDOME_4_FASES (Adult)", "36267-3"),  # four phases: without and with
+    ("CT", "CT ABDOMEN, COMBINED,NON & ENH-BODY", "36267-3"),
+    ("CT", "TK j.brzusznej/mied malej BK i min 2 fazy ZK", "42274-1"),  # bez / z kontrastem
+    ("CT", "VIRTUAL PELVIS  FULL BLADDER", "24865-8"),  # the bladder filled for a pelvis scan
+    ("MR", "ABDOMEN_EOVIST", "36134-5"),  # a contrast medium by name
+    ("MR", "MR ABDOMEN +/- CONTRAST=AB", "24557-1"),
+    ("MR", "MR BREAST BILAT W OR WO SCCA", "30795-9"),  # with or without: contrast not said
+    ("MR", "MRI BR BI W/INJ/MBBI", "36150-1"),  # both breasts
+    ("MR", "CONTRABREAST -LT", "35954-7"),  # the contralateral breast, written as one word
+    ("MR", "MRI_L_Shoulder", "26268-3"),  # a lone L before a paired part
+    ("MR", "MRI NECK SPINE W/O DYE", "30667-0"),
+    ("MG", "MAMMO TOMOGRAPHY DIAGNOSTIC  RIGHT", "72137-3"),  # tomosynthesis
+    ("US", "US_Biop_Thoracentesis", "37915-6"),
+    ("PT", "PET^03_CBM_Wholebody_First_Head (Adult)", "44139-4"),  # head first: how the patient lay
+])
+def test_vocabulary_4_8_readings(modality: str, description: str, code: str) -> None:
+    result = READER.map(modality, study_description=description)
+    assert result.candidates and result.candidates[0].code == code, (result.rule, result.candidates)
+
+
 def test_a_pet_series_described_as_ct_is_not_given_a_ct_code() -> None:
     """A CT description on a study with PET series only: no CT series to carry a CT code, so none is emitted."""
     result = READER.map("PT", study_description="CT_chest_Abd_pelvis", study_modalities=frozenset({"PT"}))

@@ -24,6 +24,7 @@ from services.harmonize.text import PhraseTable, compact, key, tokens
         ("TK miednicy małej", ["TK", "MIEDNICY", "MALEJ"]),  # Ł is an L with a stroke, not a separator
         ("IRM EXTRU+00C9MITU+00C9S", ["IRM", "EXTREMITES"]),  # É written out as U+00C9 by an export
         ("IRM HANCHE C- C+", ["IRM", "HANCHE", "CPM"]),  # without, then with
+        ("MR ABDOMEN +/- CONTRAST", ["MR", "ABDOMEN", "CPM", "CONTRAST"]),
         (None, []),
     ],
 )
@@ -53,3 +54,12 @@ def test_a_phrase_mixing_scripts_is_refused() -> None:
         PhraseTable([("冠脉CTA", "x")])
     with pytest.raises(ValueError, match="two meanings"):
         PhraseTable([("CHEST", "a"), ("chest", "b")])
+
+
+def test_a_word_joins_a_lone_letter_after_it_only_in_phrases_written_so() -> None:
+    table = PhraseTable([("CTA", "cta"), ("WOC", "wo"), ("CSPINE", "cspine")], spellings=["CTA", "WO C", "C SPINE"])
+    assert [m.value for m in table.find(tokens("CT A P"))] == []  # CT A/P is not a CTA
+    assert [m.value for m in table.find(tokens("CHEST WO C"))] == ["wo"]
+    assert [m.value for m in table.find(tokens("C-SPINE"))] == ["cspine"]  # a lone letter before a word joins
+    unguarded = PhraseTable([("CTA", "cta")])
+    assert [m.value for m in unguarded.find(tokens("CT A"))] == ["cta"]
