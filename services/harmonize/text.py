@@ -26,7 +26,7 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 _TOKEN = re.compile(rf"[0-9A-Z]+|[{_CJK}]+")
 _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bW\s*[/\\]\s*O\b"), " WO "),  # W/O, W\O
-    (re.compile(r"(?<![A-Z])C\s*-\s+C\s*\+"), " CPM "),  # C- C+
+    (re.compile(r"(?<![A-Z])C\s*-\s*C\s*\+"), " CPM "),  # C- C+, C-C+
     (re.compile(r"(?<![A-Z0-9])\+\s*/\s*-"), " CPM "),  # +/- CONTRAST
     (re.compile(r"(?<![A-Z])C\s*\+\s*/?\s*-"), " CPM "),  # C+/-, C+-
     (re.compile(r"(?<![A-Z])C\s*-\s*/?\s*\+"), " CPM "),  # C-/+

@@ -267,6 +267,18 @@ def test_vocabulary_4_7_readings(modality: str, modalities: str, description: st
 
 
 @pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "CT UROGRAM WITHOUT 3D RECONSTRUCTIONS", "42274-1"),  # without reconstructions, not without contrast
+    ("CT", "CT DIAGN VIRT COLONOSCOPY", "44115-4"),
+    ("CT", "RECTUM/ANUS", "24865-8"),
+    ("MR", "IRM BRAS GAUCHE C-C+", "36368-9"),  # MR Upper arm - left WO and W contrast IV
+    ("MR", "RESSONANCIA MAGNETICA DE ABDOME INFERIOR", "24867-4"),  # the lower abdomen: the pelvis
+])
+def test_vocabulary_4_9_readings(modality: str, description: str, code: str) -> None:
+    result = READER.map(modality, study_description=description)
+    assert result.candidates and result.candidates[0].code == code, (result.rule, result.candidates)
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
     ("CT", "CT V ABD/PEL", "44115-4"),  # not "CTV": a word is joined to a lone letter only where written so
     ("CT", "CT A/P LIVER", "44115-4"),  # not "CTA"
     ("CT", "Abdomen^ABDOME_4_FASES (Adult)", "36267-3"),  # four phases: without and with
