@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{text.count(chr(10)) - 1} rows written to {SOURCE.name}, "
               f"SHA-256 {hashlib.sha256(text.encode()).hexdigest()}")
         return 0
-    from bench.data.merge_annotations import render
+    from bench.data.merge_annotations import render, write_samples
     from bench.data.unmapped_sample import DEVELOPMENT_OUTPUT as MIDRC_DEVELOPMENT
     from bench.data.unmapped_sample import OUTPUT as MIDRC_SAMPLE
     from services.harmonize.procedure import read_midrc_table
@@ -160,15 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     outputs = {OUTPUT: sample(ranked[:SAMPLE_SIZE]),
                DEVELOPMENT_OUTPUT: sample(ranked[SAMPLE_SIZE:SAMPLE_SIZE + DEVELOPMENT_SIZE]),
                DEVELOPMENT_2_OUTPUT: sample(overflow[:DEVELOPMENT_2_SIZE])}
-    stale = [path.name for path, text in outputs.items()
-             if not path.exists() or path.read_text(encoding="utf-8") != text]
-    if args.check:
-        print(f"out of date: {', '.join(stale)}" if stale else "IDC samples up to date")
-        return 1 if stale else 0
-    for path, text in outputs.items():
-        path.write_text(text, encoding="utf-8")
-        print(f"{text.count(chr(10)) - 1} rows written to {path.name}")
-    return 0
+    return write_samples(outputs, args.check, "IDC samples")
 
 
 if __name__ == "__main__":

@@ -169,6 +169,19 @@ def corrections(rows: list[dict[str, str]]) -> list[dict[str, str]]:
             for r in rows if r["acceptable"] and r["midrc_code"] not in codes(r["acceptable"])]
 
 
+def write_samples(outputs: dict[Path, str], check: bool, what: str) -> int:
+    """Write each sample file, or with `check` compare them with the files on disk (1 if one differs)."""
+    stale = [path.name for path, text in outputs.items()
+             if not path.exists() or path.read_text(encoding="utf-8") != text]
+    if check:
+        print(f"out of date: {', '.join(stale)}" if stale else f"{what} up to date")
+        return 1 if stale else 0
+    for path, text in outputs.items():
+        path.write_text(text, encoding="utf-8")
+        print(f"{text.count(chr(10)) - 1} rows written to {path.name}")
+    return 0
+
+
 def render(rows: list[dict[str, str]], columns: list[str] = COLUMNS) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")

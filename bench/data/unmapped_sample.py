@@ -64,22 +64,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="compare with the file on disk instead of writing")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(HERE.parents[1]))
-    from bench.data.merge_annotations import render
+    from bench.data.merge_annotations import render, write_samples
     from services.harmonize.procedure import read_midrc_table
 
     rows = read_source()
     keys = {r.key for r in read_midrc_table(corrected=False) if r.key}
     outputs = {OUTPUT: render(sample(rows, keys), COLUMNS),
                DEVELOPMENT_OUTPUT: render(sample(rows, keys, SAMPLE_SIZE, DEVELOPMENT_SIZE), COLUMNS)}
-    stale = [path.name for path, text in outputs.items()
-             if not path.exists() or path.read_text(encoding="utf-8") != text]
-    if args.check:
-        print(f"out of date: {', '.join(stale)}" if stale else "unmapped samples up to date")
-        return 1 if stale else 0
-    for path, text in outputs.items():
-        path.write_text(text, encoding="utf-8")
-        print(f"{text.count(chr(10)) - 1} rows written to {path.name}")
-    return 0
+    return write_samples(outputs, args.check, "unmapped samples")
 
 
 if __name__ == "__main__":

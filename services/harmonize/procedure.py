@@ -713,9 +713,8 @@ def refine_regions(reading: Reading, lexicon: Lexicon) -> None:
     if not containers:
         return
     inner = {r for r in reading.regions if lexicon.ancestors(r) & containers}
-    apart = reading.regions - inner - containers
-    if any(not (lexicon.ancestors(r) | {r}) & ({a for c in containers for a in lexicon.ancestors(c)} | containers)
-           for r in apart):
+    related = containers | {a for c in containers for a in lexicon.ancestors(c)}
+    if any(not (lexicon.ancestors(r) | {r}) & related for r in reading.regions - inner - containers):
         # more regions than one region and its parts (CHEST/ABD (LIVER)): the parts are the protocol's focus
         reading.regions -= inner
     else:  # a region and its part (ABDOMEN LIVER): the part
@@ -1095,7 +1094,7 @@ class ProcedureMapper:
         study_modalities: Iterable[str] = (),
     ) -> tuple[Reading, str | None, frozenset[str]]:
         """The study's texts read together, refined and completed by the defaults; the modality it is read as."""
-        study = frozenset(m.strip().upper() for m in study_modalities) | {(modality or "").strip().upper()}
+        study = frozenset(m.strip().upper() for m in [*study_modalities, modality or ""]) - {""}
         families = self._families(modality, study)
         reading = _merge([_read_named_protocol(t, families, self.lexicon) for t in texts if t])
         if not reading.regions and body_part_examined:
