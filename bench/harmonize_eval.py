@@ -22,7 +22,8 @@ series geometry against dcm2niix.
 3. Real headers (tests/unit/harmonize/data/real_headers.csv, labelled by hand): procedure, body part, series
    type; `none` rows must not be emitted.
 4. Study descriptions of other sites: NCI's Imaging Data Commons (bench/data/idc_sample.py), two development
-   samples and a test sample labelled after vocabulary 4.6 was frozen (no error of it read).
+   samples, a test sample labelled after vocabulary 4.6 was frozen and a second one after 4.9 (no error of
+   either read).
 5. The multilingual probe descriptions (written with the vocabulary: a regression set, not held out).
 6. Geometry: real multi-slice series of pydicom's test files, series built from real single files of
    pydicom-data / deid-data at four orientations, and enhanced multi-frame instances converted from such
@@ -84,6 +85,8 @@ IDC_SAMPLE = ROOT / "bench" / "data" / "idc_sample.csv"
 IDC_ADJUDICATED = ROOT / "bench" / "data" / "idc_adjudicated.csv"
 IDC_DEVELOPMENT_ADJUDICATED = ROOT / "bench" / "data" / "idc_development_adjudicated.csv"
 IDC_DEVELOPMENT_2_ADJUDICATED = ROOT / "bench" / "data" / "idc_development_2_adjudicated.csv"
+IDC_2_SAMPLE = ROOT / "bench" / "data" / "idc_sample_2.csv"
+IDC_2_ADJUDICATED = ROOT / "bench" / "data" / "idc_2_adjudicated.csv"
 #: Which labels, over which catalogue: the whole catalogue (the mapper as deployed), and MIDRC's codes alone.
 LABELS = {
     "whole": (UNMAPPED_WHOLE, ZH_WHOLE, UNMAPPED_DEVELOPMENT_WHOLE_LABELS, CATALOGUE_SOURCES),
@@ -319,14 +322,15 @@ def evaluate_idc(show_errors: bool, *, unseal_blind: bool = False) -> dict[str, 
     sample, labelled after the vocabulary was frozen, whose errors are listed only when `unseal_blind`."""
     if not IDC_ADJUDICATED.exists() or not IDC_DEVELOPMENT_ADJUDICATED.exists():
         return {"skipped": "the IDC samples are not adjudicated yet"}
-    parts: dict[str, list[dict[str, str]]] = {"development": [], "test": []}
+    parts: dict[str, list[dict[str, str]]] = {"development": [], "test": [], "test_2": []}
     for path, name in ((IDC_DEVELOPMENT_ADJUDICATED, "development"), (IDC_DEVELOPMENT_2_ADJUDICATED, "development"),
-                       (IDC_ADJUDICATED, "test")):
+                       (IDC_ADJUDICATED, "test"), (IDC_2_ADJUDICATED, "test_2")):
         if path.exists() or name == "test":
             with path.open(encoding="utf-8", newline="") as f:
                 parts[name] += [{**r, "frequency": r["studies"]} for r in csv.DictReader(f)]
     readable = {r["id"] for r in parts["development"]}
-    outcomes, errors = _map_labelled(parts["development"] + parts["test"], readable)
+    second = {r["id"] for r in parts["test_2"]}
+    outcomes, errors = _map_labelled(parts["development"] + parts["test"] + parts["test_2"], readable)
     if show_errors:
         print("IDC descriptions the mapper gets wrong" + ("" if unseal_blind else " (development sample only)") + ":")
         for is_readable, line in errors:
@@ -334,10 +338,16 @@ def evaluate_idc(show_errors: bool, *, unseal_blind: bool = False) -> dict[str, 
                 print(f"  {line}")
     with IDC_SAMPLE.open(encoding="utf-8", newline="") as f:
         test_rows = sum(1 for _ in csv.DictReader(f))
-    return {"sample_rows": len(readable) + test_rows, **_unmapped_figures(outcomes), "parts": {
-        "development": {"sample_rows": len(readable), **_unmapped_figures([o for o in outcomes if o[0]])},
-        "test": {"sample_rows": test_rows, **_unmapped_figures([o for o in outcomes if not o[0]])},
+    n_test = len(parts["test"])
+    first_test = outcomes[len(readable):len(readable) + n_test]
+    report: dict[str, Any] = {"sample_rows": len(readable) + test_rows, **_unmapped_figures(outcomes), "parts": {
+        "development": {"sample_rows": len(readable), **_unmapped_figures(outcomes[:len(readable)])},
+        "test": {"sample_rows": test_rows, **_unmapped_figures(first_test)},
     }}
+    if second:
+        report["parts"]["test_2"] = {"sample_rows": len(second),
+                                     **_unmapped_figures(outcomes[len(readable) + n_test:])}
+    return report
 
 
 def _evaluate_halves(adjudicated: Path, ids: Sequence[str], readable: set[str], names: tuple[str, str],
@@ -665,7 +675,9 @@ def main(argv: list[str] | None = None) -> int:
     _print_halves("IDC study descriptions over the whole catalogue",
                   "other sites' descriptions, NCI Imaging Data Commons", idc,
                   [("development sample (its errors are read)", halves.get("development")),
-                   ("test sample (labelled after the vocabulary was frozen, no error read)", halves.get("test"))])
+                   ("test sample (labelled after the vocabulary was frozen, no error read)", halves.get("test")),
+                   *([("second test sample (labelled after 4.9 was frozen, no error read)", halves["test_2"])]
+                     if "test_2" in halves else [])])
     real = report["real_headers"] = evaluate_real_headers()
     print(f"real headers: {real['series']} series; procedure {real['procedure_emitted_and_right']}/"
           f"{real['procedure_labelled']} emitted and right, {real['no_fitting_code_not_emitted']}/"

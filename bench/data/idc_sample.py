@@ -18,7 +18,8 @@ The samples: rows whose description, normalised as the mapper normalises it, is 
 table nor a description of MIDRC's samples (those are measured elsewhere), ranked by a salted SHA-256 of
 modality and description, at most PER_COLLECTION rows of one collection; the first SAMPLE_SIZE are the test
 sample (labelled after the vocabulary was frozen, a blind measure), the next DEVELOPMENT_SIZE the development
-sample; the rest of that ranking is kept for a later test. A second development sample: the first
+sample, and the rest of that ranking a second test sample (labelled after vocabulary 4.9 was frozen). A second
+development sample: the first
 DEVELOPMENT_2_SIZE rows of the rows the cap left out, ranked again the same way (none shares a normalised
 description with the first ranking). `id` is the row's line in the source file.
 """
@@ -43,11 +44,13 @@ SOURCE_COLUMNS = ["modality", "description", "studies", "collections", "collecti
 OUTPUT = HERE / "idc_sample.csv"
 DEVELOPMENT_OUTPUT = HERE / "idc_development.csv"
 DEVELOPMENT_2_OUTPUT = HERE / "idc_development_2.csv"
+TEST_2_OUTPUT = HERE / "idc_sample_2.csv"
 COLUMNS = ["id", "modality", "description", "collection", "studies"]
 SAMPLE_SALT = "radcurate-idc-sample-1:"
 SAMPLE_SIZE = 320
 DEVELOPMENT_SIZE = 320
 DEVELOPMENT_2_SIZE = 583
+TEST_2_SIZE = 574
 PER_COLLECTION = 24
 IMAGE_MODALITIES = frozenset({"CT", "MR", "CR", "DX", "US", "PT", "NM", "MG", "XA", "RF"})
 LICENCES = frozenset({"CC BY 3.0", "CC BY 4.0"})
@@ -159,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
 
     outputs = {OUTPUT: sample(ranked[:SAMPLE_SIZE]),
                DEVELOPMENT_OUTPUT: sample(ranked[SAMPLE_SIZE:SAMPLE_SIZE + DEVELOPMENT_SIZE]),
-               DEVELOPMENT_2_OUTPUT: sample(overflow[:DEVELOPMENT_2_SIZE])}
+               DEVELOPMENT_2_OUTPUT: sample(overflow[:DEVELOPMENT_2_SIZE]),
+               TEST_2_OUTPUT: sample(ranked[SAMPLE_SIZE + DEVELOPMENT_SIZE:][:TEST_2_SIZE])}
     return write_samples(outputs, args.check, "IDC samples")
 
 
