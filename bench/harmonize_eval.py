@@ -21,7 +21,7 @@ series geometry against dcm2niix.
    was written, and the other 200, whose errors no version's author has read (ADJUDICATION.md).
 3. Real headers (tests/unit/harmonize/data/real_headers.csv, labelled by hand): procedure, body part, series
    type; `none` rows must not be emitted.
-4. Study descriptions of other sites: NCI's Imaging Data Commons (bench/data/idc_sample.py), two development
+4. Study descriptions of other sites: NCI's Imaging Data Commons (bench/data/idc_sample.py), three development
    samples, a test sample labelled after vocabulary 4.6 was frozen and a second one after 4.9 (no error of
    either read).
 5. The multilingual probe descriptions (written with the vocabulary: a regression set, not held out).
@@ -85,6 +85,7 @@ IDC_SAMPLE = ROOT / "bench" / "data" / "idc_sample.csv"
 IDC_ADJUDICATED = ROOT / "bench" / "data" / "idc_adjudicated.csv"
 IDC_DEVELOPMENT_ADJUDICATED = ROOT / "bench" / "data" / "idc_development_adjudicated.csv"
 IDC_DEVELOPMENT_2_ADJUDICATED = ROOT / "bench" / "data" / "idc_development_2_adjudicated.csv"
+IDC_DEVELOPMENT_3_ADJUDICATED = ROOT / "bench" / "data" / "idc_development_3_adjudicated.csv"
 IDC_2_SAMPLE = ROOT / "bench" / "data" / "idc_sample_2.csv"
 IDC_2_ADJUDICATED = ROOT / "bench" / "data" / "idc_2_adjudicated.csv"
 #: Which labels, over which catalogue: the whole catalogue (the mapper as deployed), and MIDRC's codes alone.
@@ -324,7 +325,8 @@ def evaluate_idc(show_errors: bool, *, unseal_blind: bool = False) -> dict[str, 
         return {"skipped": "the IDC samples are not adjudicated yet"}
     parts: dict[str, list[dict[str, str]]] = {"development": [], "test": [], "test_2": []}
     for path, name in ((IDC_DEVELOPMENT_ADJUDICATED, "development"), (IDC_DEVELOPMENT_2_ADJUDICATED, "development"),
-                       (IDC_ADJUDICATED, "test"), (IDC_2_ADJUDICATED, "test_2")):
+                       (IDC_DEVELOPMENT_3_ADJUDICATED, "development"), (IDC_ADJUDICATED, "test"),
+                       (IDC_2_ADJUDICATED, "test_2")):
         if path.exists() or name == "test":
             with path.open(encoding="utf-8", newline="") as f:
                 parts[name] += [{**r, "frequency": r["studies"]} for r in csv.DictReader(f)]

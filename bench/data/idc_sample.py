@@ -21,7 +21,8 @@ sample (labelled after the vocabulary was frozen, a blind measure), the next DEV
 sample, and the rest of that ranking a second test sample (labelled after vocabulary 4.9 was frozen). A second
 development sample: the first
 DEVELOPMENT_2_SIZE rows of the rows the cap left out, ranked again the same way (none shares a normalised
-description with the first ranking). `id` is the row's line in the source file.
+description with the first ranking); a third: the rows the cap left out of that second ranking, ranked
+again. `id` is the row's line in the source file.
 """
 
 from __future__ import annotations
@@ -45,12 +46,14 @@ OUTPUT = HERE / "idc_sample.csv"
 DEVELOPMENT_OUTPUT = HERE / "idc_development.csv"
 DEVELOPMENT_2_OUTPUT = HERE / "idc_development_2.csv"
 TEST_2_OUTPUT = HERE / "idc_sample_2.csv"
+DEVELOPMENT_3_OUTPUT = HERE / "idc_development_3.csv"
 COLUMNS = ["id", "modality", "description", "collection", "studies"]
 SAMPLE_SALT = "radcurate-idc-sample-1:"
 SAMPLE_SIZE = 320
 DEVELOPMENT_SIZE = 320
 DEVELOPMENT_2_SIZE = 583
 TEST_2_SIZE = 574
+DEVELOPMENT_3_SIZE = 273
 PER_COLLECTION = 24
 IMAGE_MODALITIES = frozenset({"CT", "MR", "CR", "DX", "US", "PT", "NM", "MG", "XA", "RF"})
 LICENCES = frozenset({"CC BY 3.0", "CC BY 4.0"})
@@ -156,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     ranked = ranking(rows, known)
     in_ranking = {r["id"] for r in ranked}
     overflow = ranking([r for r in rows if r["id"] not in in_ranking], known | {key(r["description"]) for r in ranked})
+    in_overflow = {r["id"] for r in overflow}
+    overflow_2 = ranking([r for r in rows if r["id"] not in in_ranking | in_overflow],
+                         known | {key(r["description"]) for r in ranked + overflow})
 
     def sample(chosen: list[dict[str, str]]) -> str:
         return render([{c: r[c] for c in COLUMNS} for r in sorted(chosen, key=lambda r: int(r["id"]))], COLUMNS)
@@ -163,7 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     outputs = {OUTPUT: sample(ranked[:SAMPLE_SIZE]),
                DEVELOPMENT_OUTPUT: sample(ranked[SAMPLE_SIZE:SAMPLE_SIZE + DEVELOPMENT_SIZE]),
                DEVELOPMENT_2_OUTPUT: sample(overflow[:DEVELOPMENT_2_SIZE]),
-               TEST_2_OUTPUT: sample(ranked[SAMPLE_SIZE + DEVELOPMENT_SIZE:][:TEST_2_SIZE])}
+               TEST_2_OUTPUT: sample(ranked[SAMPLE_SIZE + DEVELOPMENT_SIZE:][:TEST_2_SIZE]),
+               DEVELOPMENT_3_OUTPUT: sample(overflow_2[:DEVELOPMENT_3_SIZE])}
     return write_samples(outputs, args.check, "IDC samples")
 
 

@@ -10,8 +10,9 @@ instead. The same for the sample of descriptions MIDRC's table does not map (unm
 files of annotations/unmapped/, keyed by the sample's `id`, and the Chinese set (annotations/zh/); both sets
 again against the whole catalogue (annotations/*_whole_catalogue/; the rows labelled again when the catalogue
 changed in revision_*/, which replace the same ids); the samples of NCI's Imaging Data Commons (annotations/idc/,
-annotations/idc_development/, annotations/idc_development_2/, annotations/idc_2/). With --check the outputs are
-compared with the files on disk instead of written (exit 1 if one differs or a row has no resolution yet).
+annotations/idc_development/, annotations/idc_development_2/, annotations/idc_2/, annotations/idc_development_3/).
+With --check the outputs are compared with the files on disk instead of written (exit 1 if one differs or a
+row has no resolution yet).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ MIDRC_HELD_OUT_WHOLE_OUTPUT = HERE / "midrc_held_out_adjudicated_whole_catalogue
 UNMAPPED_DEVELOPMENT_SAMPLE = HERE / "unmapped_development.csv"
 UNMAPPED_DEVELOPMENT_WHOLE_ANNOTATIONS = HERE / "annotations" / "unmapped_development_whole_catalogue"
 UNMAPPED_DEVELOPMENT_WHOLE_OUTPUT = HERE / "unmapped_development_adjudicated_whole_catalogue.csv"
-#: Study descriptions of NCI's Imaging Data Commons (idc_sample.py): two test samples and two development
+#: Study descriptions of NCI's Imaging Data Commons (idc_sample.py): two test samples and three development
 #: samples, each labelled by two annotators and a third.
 IDC_SAMPLE = HERE / "idc_sample.csv"
 IDC_ANNOTATIONS = HERE / "annotations" / "idc"
@@ -64,6 +65,9 @@ IDC_DEVELOPMENT_OUTPUT = HERE / "idc_development_adjudicated.csv"
 IDC_2_SAMPLE = HERE / "idc_sample_2.csv"
 IDC_2_ANNOTATIONS = HERE / "annotations" / "idc_2"
 IDC_2_OUTPUT = HERE / "idc_2_adjudicated.csv"
+IDC_DEVELOPMENT_3_SAMPLE = HERE / "idc_development_3.csv"
+IDC_DEVELOPMENT_3_ANNOTATIONS = HERE / "annotations" / "idc_development_3"
+IDC_DEVELOPMENT_3_OUTPUT = HERE / "idc_development_3_adjudicated.csv"
 IDC_DEVELOPMENT_2_SAMPLE = HERE / "idc_development_2.csv"
 IDC_DEVELOPMENT_2_ANNOTATIONS = HERE / "annotations" / "idc_development_2"
 IDC_DEVELOPMENT_2_OUTPUT = HERE / "idc_development_2_adjudicated.csv"
@@ -86,6 +90,8 @@ FRESH_SETS = (
     ("IDC second development sample", IDC_DEVELOPMENT_2_SAMPLE, IDC_DEVELOPMENT_2_ANNOTATIONS,
      IDC_DEVELOPMENT_2_OUTPUT, IDC_COLUMNS),
     ("IDC second test sample", IDC_2_SAMPLE, IDC_2_ANNOTATIONS, IDC_2_OUTPUT, IDC_COLUMNS),
+    ("IDC third development sample", IDC_DEVELOPMENT_3_SAMPLE, IDC_DEVELOPMENT_3_ANNOTATIONS,
+     IDC_DEVELOPMENT_3_OUTPUT, IDC_COLUMNS),
 )
 
 

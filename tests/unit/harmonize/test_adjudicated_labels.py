@@ -174,8 +174,8 @@ def test_the_held_out_sample_is_the_benchs_split_of_midrcs_table() -> None:
 
 
 def test_the_idc_samples_are_disjoint_rows_of_the_extract_outside_midrcs_descriptions() -> None:
-    """The two test samples and the two development samples: rows of the recorded extract, none a MIDRC
-    description, the second development sample sharing no normalised description with the others."""
+    """The two test samples and the three development samples: rows of the recorded extract, none a MIDRC
+    description, the second and third development samples sharing no normalised description with the others."""
     from bench.data import idc_sample, unmapped_sample
     from services.harmonize.text import key
 
@@ -190,7 +190,8 @@ def test_the_idc_samples_are_disjoint_rows_of_the_extract_outside_midrcs_descrip
     for path, size in ((idc_sample.OUTPUT, idc_sample.SAMPLE_SIZE),
                        (idc_sample.DEVELOPMENT_OUTPUT, idc_sample.DEVELOPMENT_SIZE),
                        (idc_sample.DEVELOPMENT_2_OUTPUT, idc_sample.DEVELOPMENT_2_SIZE),
-                       (idc_sample.TEST_2_OUTPUT, idc_sample.TEST_2_SIZE)):
+                       (idc_sample.TEST_2_OUTPUT, idc_sample.TEST_2_SIZE),
+                       (idc_sample.DEVELOPMENT_3_OUTPUT, idc_sample.DEVELOPMENT_3_SIZE)):
         with path.open(encoding="utf-8", newline="") as f:
             sample = list(csv.DictReader(f))
         ids[path] = {r["id"] for r in sample}
@@ -204,6 +205,8 @@ def test_the_idc_samples_are_disjoint_rows_of_the_extract_outside_midrcs_descrip
         for b in firsts[i + 1:]:
             assert not ids[a] & ids[b]
     assert not keys[idc_sample.DEVELOPMENT_2_OUTPUT] & set().union(*(keys[p] for p in firsts))
+    assert not keys[idc_sample.DEVELOPMENT_3_OUTPUT] & set().union(*(keys[p] for p in ids if
+                                                                     p != idc_sample.DEVELOPMENT_3_OUTPUT))
 
 
 def test_idc_test_sample_errors_stay_sealed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -224,6 +227,7 @@ def test_idc_test_sample_errors_stay_sealed(tmp_path: Path, monkeypatch: pytest.
 
     monkeypatch.setattr(harmonize_eval, "IDC_DEVELOPMENT_2_ADJUDICATED", tmp_path / "not labelled.csv")
     monkeypatch.setattr(harmonize_eval, "IDC_2_ADJUDICATED", tmp_path / "not labelled either.csv")
+    monkeypatch.setattr(harmonize_eval, "IDC_DEVELOPMENT_3_ADJUDICATED", tmp_path / "nor this.csv")
     sealed = harmonize_eval.evaluate_idc(True)
     printed = capsys.readouterr().out
     assert "DEVELOPMENT CT" in printed and "TEST CT" not in printed
