@@ -267,6 +267,19 @@ def test_vocabulary_4_7_readings(modality: str, modalities: str, description: st
 
 
 @pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "Abdomen^BRZUCH_BOLUS (Adult)", "79103-8"),  # a contrast bolus
+    ("CT", "Thorax^CAP_ARTERIAL_PORTVENOUS (Adult)", "72254-6"),
+    ("CT", "Abdomen^12_9_Liver_HCC_Hepatoma_Triphase (Adult)", "30612-6"),  # CT Liver WO and W contrast IV
+    ("CT", "J.BRZUSZ.", "41806-1"),
+    ("MR", "MR BREAST BI", "30795-9"),  # both breasts
+    ("MR", "ACRIN 6667", "30794-2"),  # the trial's breast MR
+])
+def test_vocabulary_4_10_readings(modality: str, description: str, code: str) -> None:
+    result = READER.map(modality, study_description=description)
+    assert result.candidates and result.candidates[0].code == code, (result.rule, result.candidates)
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
     ("CT", "CT UROGRAM WITHOUT 3D RECONSTRUCTIONS", "42274-1"),  # without reconstructions, not without contrast
     ("CT", "CT DIAGN VIRT COLONOSCOPY", "44115-4"),
     ("CT", "RECTUM/ANUS", "24865-8"),
