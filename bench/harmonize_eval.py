@@ -342,7 +342,8 @@ def evaluate_idc(show_errors: bool, *, unseal_blind: bool = False) -> dict[str, 
         test_rows = sum(1 for _ in csv.DictReader(f))
     n_test = len(parts["test"])
     first_test = outcomes[len(readable):len(readable) + n_test]
-    report: dict[str, Any] = {"sample_rows": len(readable) + test_rows, **_unmapped_figures(outcomes), "parts": {
+    report: dict[str, Any] = {"sample_rows": len(readable) + test_rows + len(second), **_unmapped_figures(outcomes),
+                              "parts": {
         "development": {"sample_rows": len(readable), **_unmapped_figures(outcomes[:len(readable)])},
         "test": {"sample_rows": test_rows, **_unmapped_figures(first_test)},
     }}
