@@ -79,15 +79,17 @@ ZH_WHOLE = ROOT / "bench" / "data" / "zh_adjudicated_whole_catalogue.csv"
 UNMAPPED_DEVELOPMENT_WHOLE_LABELS = ROOT / "bench" / "data" / "unmapped_development_adjudicated_whole_catalogue.csv"
 #: MIDRC's held-out rows labelled against the whole catalogue (bench/data/ADJUDICATION.md).
 MIDRC_HELD_OUT_WHOLE = ROOT / "bench" / "data" / "midrc_held_out_adjudicated_whole_catalogue.csv"
-#: Study descriptions of NCI's Imaging Data Commons (bench/data/idc_sample.py): a blind test sample and a
-#: development sample, labelled like the fresh set against the whole catalogue.
+#: Study descriptions of NCI's Imaging Data Commons (bench/data/idc_sample.py), labelled like the fresh set against
+#: the whole catalogue: which part of the report each adjudicated file is (development: errors listed; the tests
+#: sealed). The first test sample is required; the others are reported once labelled.
 IDC_SAMPLE = ROOT / "bench" / "data" / "idc_sample.csv"
-IDC_ADJUDICATED = ROOT / "bench" / "data" / "idc_adjudicated.csv"
-IDC_DEVELOPMENT_ADJUDICATED = ROOT / "bench" / "data" / "idc_development_adjudicated.csv"
-IDC_DEVELOPMENT_2_ADJUDICATED = ROOT / "bench" / "data" / "idc_development_2_adjudicated.csv"
-IDC_DEVELOPMENT_3_ADJUDICATED = ROOT / "bench" / "data" / "idc_development_3_adjudicated.csv"
-IDC_2_SAMPLE = ROOT / "bench" / "data" / "idc_sample_2.csv"
-IDC_2_ADJUDICATED = ROOT / "bench" / "data" / "idc_2_adjudicated.csv"
+IDC_PARTS = (
+    (ROOT / "bench" / "data" / "idc_development_adjudicated.csv", "development"),
+    (ROOT / "bench" / "data" / "idc_development_2_adjudicated.csv", "development"),
+    (ROOT / "bench" / "data" / "idc_development_3_adjudicated.csv", "development"),
+    (ROOT / "bench" / "data" / "idc_adjudicated.csv", "test"),
+    (ROOT / "bench" / "data" / "idc_2_adjudicated.csv", "test_2"),
+)
 #: Which labels, over which catalogue: the whole catalogue (the mapper as deployed), and MIDRC's codes alone.
 LABELS = {
     "whole": (UNMAPPED_WHOLE, ZH_WHOLE, UNMAPPED_DEVELOPMENT_WHOLE_LABELS, CATALOGUE_SOURCES),
@@ -321,13 +323,11 @@ def evaluate_chinese(show_errors: bool, *, unseal_blind: bool = False, labels: s
 def evaluate_idc(show_errors: bool, *, unseal_blind: bool = False) -> dict[str, Any]:
     """The samples of NCI's Imaging Data Commons: the development samples (their errors are listed) and the test
     sample, labelled after the vocabulary was frozen, whose errors are listed only when `unseal_blind`."""
-    if not IDC_ADJUDICATED.exists() or not IDC_DEVELOPMENT_ADJUDICATED.exists():
-        return {"skipped": "the IDC samples are not adjudicated yet"}
+    if not all(path.exists() for path, name in IDC_PARTS if name == "test"):
+        return {"skipped": "the IDC test sample is not adjudicated yet"}
     parts: dict[str, list[dict[str, str]]] = {"development": [], "test": [], "test_2": []}
-    for path, name in ((IDC_DEVELOPMENT_ADJUDICATED, "development"), (IDC_DEVELOPMENT_2_ADJUDICATED, "development"),
-                       (IDC_DEVELOPMENT_3_ADJUDICATED, "development"), (IDC_ADJUDICATED, "test"),
-                       (IDC_2_ADJUDICATED, "test_2")):
-        if path.exists() or name == "test":
+    for path, name in IDC_PARTS:
+        if path.exists():
             with path.open(encoding="utf-8", newline="") as f:
                 parts[name] += [{**r, "frequency": r["studies"]} for r in csv.DictReader(f)]
     readable = {r["id"] for r in parts["development"]}

@@ -55,22 +55,16 @@ UNMAPPED_DEVELOPMENT_SAMPLE = HERE / "unmapped_development.csv"
 UNMAPPED_DEVELOPMENT_WHOLE_ANNOTATIONS = HERE / "annotations" / "unmapped_development_whole_catalogue"
 UNMAPPED_DEVELOPMENT_WHOLE_OUTPUT = HERE / "unmapped_development_adjudicated_whole_catalogue.csv"
 #: Study descriptions of NCI's Imaging Data Commons (idc_sample.py): two test samples and three development
-#: samples, each labelled by two annotators and a third.
-IDC_SAMPLE = HERE / "idc_sample.csv"
-IDC_ANNOTATIONS = HERE / "annotations" / "idc"
-IDC_OUTPUT = HERE / "idc_adjudicated.csv"
-IDC_DEVELOPMENT_SAMPLE = HERE / "idc_development.csv"
-IDC_DEVELOPMENT_ANNOTATIONS = HERE / "annotations" / "idc_development"
-IDC_DEVELOPMENT_OUTPUT = HERE / "idc_development_adjudicated.csv"
-IDC_2_SAMPLE = HERE / "idc_sample_2.csv"
-IDC_2_ANNOTATIONS = HERE / "annotations" / "idc_2"
-IDC_2_OUTPUT = HERE / "idc_2_adjudicated.csv"
-IDC_DEVELOPMENT_3_SAMPLE = HERE / "idc_development_3.csv"
-IDC_DEVELOPMENT_3_ANNOTATIONS = HERE / "annotations" / "idc_development_3"
-IDC_DEVELOPMENT_3_OUTPUT = HERE / "idc_development_3_adjudicated.csv"
-IDC_DEVELOPMENT_2_SAMPLE = HERE / "idc_development_2.csv"
-IDC_DEVELOPMENT_2_ANNOTATIONS = HERE / "annotations" / "idc_development_2"
-IDC_DEVELOPMENT_2_OUTPUT = HERE / "idc_development_2_adjudicated.csv"
+#: samples, each labelled by two annotators and a third: (name, sample file, annotations folder, output file).
+IDC_SETS = (
+    ("IDC sample", "idc_sample.csv", "idc", "idc_adjudicated.csv"),
+    ("IDC development sample", "idc_development.csv", "idc_development", "idc_development_adjudicated.csv"),
+    ("IDC second development sample", "idc_development_2.csv", "idc_development_2",
+     "idc_development_2_adjudicated.csv"),
+    ("IDC second test sample", "idc_sample_2.csv", "idc_2", "idc_2_adjudicated.csv"),
+    ("IDC third development sample", "idc_development_3.csv", "idc_development_3",
+     "idc_development_3_adjudicated.csv"),
+)
 IDC_COLUMNS = ["id", "modality", "description", "collection", "studies", "acceptable", "annotator_a", "annotator_b",
                "resolution", "note"]
 #: Sets keyed by `id`, labelled after the vocabulary was frozen: (name, sample, annotations, output, columns).
@@ -84,14 +78,8 @@ FRESH_SETS = (
      MIDRC_HELD_OUT_WHOLE_OUTPUT, ZH_COLUMNS),
     ("development sample, whole catalogue", UNMAPPED_DEVELOPMENT_SAMPLE, UNMAPPED_DEVELOPMENT_WHOLE_ANNOTATIONS,
      UNMAPPED_DEVELOPMENT_WHOLE_OUTPUT, UNMAPPED_COLUMNS),
-    ("IDC sample", IDC_SAMPLE, IDC_ANNOTATIONS, IDC_OUTPUT, IDC_COLUMNS),
-    ("IDC development sample", IDC_DEVELOPMENT_SAMPLE, IDC_DEVELOPMENT_ANNOTATIONS, IDC_DEVELOPMENT_OUTPUT,
-     IDC_COLUMNS),
-    ("IDC second development sample", IDC_DEVELOPMENT_2_SAMPLE, IDC_DEVELOPMENT_2_ANNOTATIONS,
-     IDC_DEVELOPMENT_2_OUTPUT, IDC_COLUMNS),
-    ("IDC second test sample", IDC_2_SAMPLE, IDC_2_ANNOTATIONS, IDC_2_OUTPUT, IDC_COLUMNS),
-    ("IDC third development sample", IDC_DEVELOPMENT_3_SAMPLE, IDC_DEVELOPMENT_3_ANNOTATIONS,
-     IDC_DEVELOPMENT_3_OUTPUT, IDC_COLUMNS),
+    *((name, HERE / sample, HERE / "annotations" / labels, HERE / output, IDC_COLUMNS)
+      for name, sample, labels, output in IDC_SETS),
 )
 
 

@@ -211,27 +211,27 @@ def test_the_idc_samples_are_disjoint_rows_of_the_extract_outside_midrcs_descrip
 
 def test_idc_test_sample_errors_stay_sealed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    """The bench lists the IDC development sample's errors only; the test sample's when unsealed."""
+    """The bench lists the IDC development samples' errors only; the test samples' when unsealed."""
     from bench import harmonize_eval
 
-    for name, description in (("IDC_DEVELOPMENT_ADJUDICATED", "DEVELOPMENT CT CHEST WO"),
-                              ("IDC_ADJUDICATED", "TEST CT CHEST WO")):
-        path = tmp_path / f"{name}.csv"
+    parts = []
+    for part, row_id, description in (("development", "8", "DEVELOPMENT CT CHEST WO"),
+                                      ("test", "7", "TEST CT CHEST WO"), ("test_2", "9", "SECOND TEST CT CHEST WO")):
+        path = tmp_path / f"{part}.csv"
         with path.open("w", encoding="utf-8", newline="") as f:
             writer = csv.DictWriter(f, fieldnames=merge_annotations.IDC_COLUMNS)
             writer.writeheader()
-            writer.writerow({"id": "7" if name == "IDC_ADJUDICATED" else "8", "modality": "CT",
-                             "description": description, "collection": "x", "studies": "1", "acceptable": "none",
-                             "annotator_a": "none", "annotator_b": "none", "resolution": "agreed", "note": ""})
-        monkeypatch.setattr(harmonize_eval, name, path)
-
-    monkeypatch.setattr(harmonize_eval, "IDC_DEVELOPMENT_2_ADJUDICATED", tmp_path / "not labelled.csv")
-    monkeypatch.setattr(harmonize_eval, "IDC_2_ADJUDICATED", tmp_path / "not labelled either.csv")
-    monkeypatch.setattr(harmonize_eval, "IDC_DEVELOPMENT_3_ADJUDICATED", tmp_path / "nor this.csv")
+            writer.writerow({"id": row_id, "modality": "CT", "description": description, "collection": "x",
+                             "studies": "1", "acceptable": "none", "annotator_a": "none", "annotator_b": "none",
+                             "resolution": "agreed", "note": ""})
+        parts.append((path, part))
+    monkeypatch.setattr(harmonize_eval, "IDC_PARTS", (*parts, (tmp_path / "not labelled.csv", "development")))
     sealed = harmonize_eval.evaluate_idc(True)
     printed = capsys.readouterr().out
     assert "DEVELOPMENT CT" in printed and "TEST CT" not in printed
     assert sealed["parts"]["development"]["rows"] == 1 and sealed["parts"]["test"]["right"] == 0.0
+    assert sealed["parts"]["test_2"]["rows"] == 1
 
     harmonize_eval.evaluate_idc(True, unseal_blind=True)
-    assert "TEST CT" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "TEST CT" in printed and "SECOND TEST CT" in printed
