@@ -598,7 +598,7 @@ def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
                 if w.startswith(word) and len(w) - len(word) <= MAX_CUT]
         if len(fits) != 1 and len(word) >= MIN_MISTYPED_WORD:
             fits = _mistyped(word, lexicon)
-            if len({repr(lexicon.phrases.latin.get(w)) for w in fits}) == 1:  # ABDOMNE: ABDOMEN or ABDOME, alike
+            if len({repr(lexicon.phrases.get(w)) for w in fits}) == 1:  # ABDOMNE: ABDOMEN or ABDOME, alike
                 fits = fits[:1]
         completed.append(fits[0] if len(fits) == 1 else word)
     return completed

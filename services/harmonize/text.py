@@ -126,6 +126,11 @@ class PhraseTable(Generic[T]):
                 raise ValueError(f"phrase {phrase!r} has two meanings")
             table[compacted] = value
 
+    def get(self, phrase: str) -> T | None:
+        """The value of a phrase (as written or compacted), or None."""
+        compacted = compact(phrase)
+        return self.cjk.get(compacted) if is_cjk(compacted) else self.latin.get(compacted)
+
     def __contains__(self, phrase: str) -> bool:
         compacted = compact(phrase)
         return compacted in self.latin or compacted in self.cjk
