@@ -331,7 +331,6 @@ def evaluate_idc(show_errors: bool, *, unseal_blind: bool = False) -> dict[str, 
             with path.open(encoding="utf-8", newline="") as f:
                 parts[name] += [{**r, "frequency": r["studies"]} for r in csv.DictReader(f)]
     readable = {r["id"] for r in parts["development"]}
-    second = {r["id"] for r in parts["test_2"]}
     outcomes, errors = _map_labelled(parts["development"] + parts["test"] + parts["test_2"], readable)
     if show_errors:
         print("IDC descriptions the mapper gets wrong" + ("" if unseal_blind else " (development sample only)") + ":")
@@ -340,16 +339,15 @@ def evaluate_idc(show_errors: bool, *, unseal_blind: bool = False) -> dict[str, 
                 print(f"  {line}")
     with IDC_SAMPLE.open(encoding="utf-8", newline="") as f:
         test_rows = sum(1 for _ in csv.DictReader(f))
-    n_test = len(parts["test"])
-    first_test = outcomes[len(readable):len(readable) + n_test]
-    report: dict[str, Any] = {"sample_rows": len(readable) + test_rows + len(second), **_unmapped_figures(outcomes),
-                              "parts": {
-        "development": {"sample_rows": len(readable), **_unmapped_figures(outcomes[:len(readable)])},
-        "test": {"sample_rows": test_rows, **_unmapped_figures(first_test)},
+    sizes = {name: len(rows) for name, rows in parts.items()}
+    development, test = sizes["development"], sizes["development"] + sizes["test"]
+    report: dict[str, Any] = {"sample_rows": development + test_rows + sizes["test_2"],
+                              **_unmapped_figures(outcomes), "parts": {
+        "development": {"sample_rows": development, **_unmapped_figures(outcomes[:development])},
+        "test": {"sample_rows": test_rows, **_unmapped_figures(outcomes[development:test])},
     }}
-    if second:
-        report["parts"]["test_2"] = {"sample_rows": len(second),
-                                     **_unmapped_figures(outcomes[len(readable) + n_test:])}
+    if sizes["test_2"]:
+        report["parts"]["test_2"] = {"sample_rows": sizes["test_2"], **_unmapped_figures(outcomes[test:])}
     return report
 
 

@@ -18,11 +18,10 @@ The samples: rows whose description, normalised as the mapper normalises it, is 
 table nor a description of MIDRC's samples (those are measured elsewhere), ranked by a salted SHA-256 of
 modality and description, at most PER_COLLECTION rows of one collection; the first SAMPLE_SIZE are the test
 sample (labelled after the vocabulary was frozen, a blind measure), the next DEVELOPMENT_SIZE the development
-sample, and the rest of that ranking a second test sample (labelled after vocabulary 4.9 was frozen). A second
-development sample: the first
-DEVELOPMENT_2_SIZE rows of the rows the cap left out, ranked again the same way (none shares a normalised
-description with the first ranking); a third: the rows the cap left out of that second ranking, ranked
-again. `id` is the row's line in the source file.
+sample, and the rest of that ranking a second test sample (labelled after vocabulary 4.9 was frozen). The rows
+the cap left out, ranked again the same way (none sharing a normalised description with a ranking before), are
+the second development sample; those the cap left out of that ranking, ranked again, the third. `id` is the
+row's line in the source file.
 """
 
 from __future__ import annotations
@@ -156,12 +155,13 @@ def main(argv: list[str] | None = None) -> int:
         with path.open(encoding="utf-8", newline="") as f:
             known |= {key(r["description"]) for r in csv.DictReader(f)}
     rows = read_source()
-    ranked = ranking(rows, known)
-    in_ranking = {r["id"] for r in ranked}
-    overflow = ranking([r for r in rows if r["id"] not in in_ranking], known | {key(r["description"]) for r in ranked})
-    in_overflow = {r["id"] for r in overflow}
-    overflow_2 = ranking([r for r in rows if r["id"] not in in_ranking | in_overflow],
-                         known | {key(r["description"]) for r in ranked + overflow})
+    rankings: list[list[dict[str, str]]] = []
+    for _ in range(3):  # the ranking, then the rows each ranking's cap left out, ranked again
+        rankings.append(ranking(rows, known))
+        taken = {r["id"] for r in rankings[-1]}
+        rows = [r for r in rows if r["id"] not in taken]
+        known = known | {key(r["description"]) for r in rankings[-1]}
+    ranked, overflow, overflow_2 = rankings
 
     def sample(chosen: list[dict[str, str]]) -> str:
         return render([{c: r[c] for c in COLUMNS} for r in sorted(chosen, key=lambda r: int(r["id"]))], COLUMNS)
