@@ -44,7 +44,7 @@ import sys
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -371,7 +371,19 @@ def _evaluate_halves(adjudicated: Path, ids: Sequence[str], readable: set[str], 
     }}
 
 
-Outcome = tuple[bool, frozenset[str], str | None, str, str | None, bool, int]
+class Outcome(NamedTuple):
+    """One labelled row mapped: whether its errors may be read, the adjudicated codes, the best candidate, the
+    status and emitted code, whether that is right, the row's weight, and each annotator's codes (preferred
+    first) where the set records them."""
+
+    readable: bool
+    fits: frozenset[str]
+    best: str | None
+    status: str
+    code: str | None
+    right: bool
+    weight: int
+    annotators: tuple[tuple[str, ...], tuple[str, ...]] | None = None
 
 
 def _map_labelled(rows: Sequence[dict[str, str]], part_one: set[str], catalogue: Sequence[str] = CATALOGUE_SOURCES,
@@ -389,7 +401,10 @@ def _map_labelled(rows: Sequence[dict[str, str]], part_one: set[str], catalogue:
         fits = frozenset(r["acceptable"].split()) - {"none"}
         best = m.candidates[0].code if m.candidates else None
         ok = adjudicated_right(fits, best, m.status)
-        outcomes.append((r["id"] in part_one, fits, best, m.status, m.code, ok, max(1, int(r.get("frequency") or 0))))
+        annotators = ((tuple(r["annotator_a"].split()), tuple(r["annotator_b"].split()))
+                      if r.get("annotator_a") and r.get("annotator_b") else None)
+        outcomes.append(Outcome(r["id"] in part_one, fits, best, m.status, m.code, ok,
+                                max(1, int(r.get("frequency") or 0)), annotators))
         if not ok:
             errors.append((r["id"] in part_one,
                            f"{r['modality']:8} {r['description'][:46]!r:48} adjudicated "
@@ -406,7 +421,7 @@ def _unmapped_figures(outcomes: Sequence[Outcome]) -> dict[str, Any]:
     def share(n: int, d: int) -> float:
         return n / d if d else 0.0
 
-    return {
+    figures: dict[str, Any] = {
         "rows": len(outcomes), "right": share(sum(o[5] for o in outcomes), len(outcomes)),
         "right_weighted_by_frequency": share(sum(o[6] for o in outcomes if o[5]), weight),
         "fitting_rows": len(fitting), "top1": share(sum(o[2] in o[1] for o in fitting), len(fitting)),
@@ -416,6 +431,22 @@ def _unmapped_figures(outcomes: Sequence[Outcome]) -> dict[str, Any]:
         "given_a_fitting_code": share(sum(o[3] == "mapped" and o[4] in o[1] for o in outcomes), len(outcomes)),
         "no_fitting_code_rows": len(unfit),
         "no_fitting_code_withheld": share(sum(o[3] != "mapped" for o in unfit), len(unfit)),
+    }
+    if fitting and all(o.annotators for o in fitting):
+        figures.update(_against_one_annotator(fitting))
+    return figures
+
+
+def _against_one_annotator(fitting: Sequence[Outcome]) -> dict[str, float]:
+    """A human reference for top-1, on the rows a code fits: the mapper's best code among one annotator's
+    acceptable codes, and an annotator's preferred code among the other's, each averaged over both annotators.
+    The adjudicated labels are stricter than either annotator alone (they keep the codes both accept)."""
+    pairs = [(o.best, o.annotators) for o in fitting if o.annotators]
+    n = 2 * len(pairs)
+    return {
+        "top1_against_one_annotator": sum((best in a) + (best in b) for best, (a, b) in pairs) / n,
+        "annotator_against_the_other": sum((bool(a) and a[0] in b) + (bool(b) and b[0] in a)
+                                           for _, (a, b) in pairs) / n,
     }
 
 
@@ -588,7 +619,10 @@ def _figures_line(figures: dict[str, Any]) -> str:
             f"right {figures['right']:.1%} ({figures['right_weighted_by_frequency']:.1%} weighted by frequency); "
             f"{figures['fitting_rows']} rows a catalogue code fits: top-1 {figures['top1']:.1%}, emitted "
             f"{figures['emitted']:.1%}, of which {figures['emitted_precision']:.1%} right; "
-            f"{figures['no_fitting_code_rows']} rows no code fits: withheld {figures['no_fitting_code_withheld']:.1%}")
+            f"{figures['no_fitting_code_rows']} rows no code fits: withheld {figures['no_fitting_code_withheld']:.1%}"
+            + (f"; against one annotator: top-1 {figures['top1_against_one_annotator']:.1%}, an annotator's first "
+               f"choice against the other's {figures['annotator_against_the_other']:.1%}"
+               if "annotator_against_the_other" in figures else ""))
 
 
 def _print_halves(name: str, what: str, report: dict[str, Any],

@@ -235,3 +235,22 @@ def test_idc_test_sample_errors_stay_sealed(tmp_path: Path, monkeypatch: pytest.
     harmonize_eval.evaluate_idc(True, unseal_blind=True)
     printed = capsys.readouterr().out
     assert "TEST CT" in printed and "SECOND TEST CT" in printed
+
+
+def test_the_human_reference_compares_the_mapper_and_each_annotator_with_one_annotator() -> None:
+    from bench.harmonize_eval import Outcome, _unmapped_figures
+
+    def row(best: str, a: str, b: str) -> Outcome:
+        fits = frozenset(c for c in a.split() if c in b.split())
+        return Outcome(True, fits or frozenset({"X"}), best, "mapped", best, best in fits, 1,
+                       (tuple(a.split()), tuple(b.split())))
+
+    figures = _unmapped_figures([
+        row("1", "1 2", "2 1"),  # both annotators accept the best code; each prefers one the other accepts
+        row("2", "1", "2 1"),  # the best code is only b's; a's first is b's second, b's first is not a's
+        row("3", "1", "none"),  # the best code is neither's; no first choice is the other's
+    ])
+    assert figures["top1_against_one_annotator"] == pytest.approx(3 / 6)
+    assert figures["annotator_against_the_other"] == pytest.approx(3 / 6)
+    unjudged = Outcome(True, frozenset({"1"}), "1", "mapped", "1", True, 1)
+    assert "annotator_against_the_other" not in _unmapped_figures([unjudged])
