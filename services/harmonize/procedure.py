@@ -251,6 +251,8 @@ class Lexicon:
     single_words_by_stem: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: The one-word phrases of MIN_MISTYPED_WORD - 1 letters or more, by each of their one-letter deletions.
     single_words_by_deletion: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Names of a modality written before other vocabulary words as one word (CTAPWO, MRBRAIN).
+    modality_prefixes: tuple[str, ...] = ()
 
     @cached_property
     def glue_words(self) -> frozenset[str]:
@@ -345,6 +347,9 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         if len(w) >= MIN_MISTYPED_WORD - 1 and w.isalpha():
             for i in range(len(w)):
                 by_deletion.setdefault(w[:i] + w[i + 1:], set()).add(w)
+    if stray := {w for w in word_list("modality_prefixes")
+                 if not any(set(t.means) == {"modality"} for t in entries.get(w, ()))}:
+        raise VocabularyError(f"{TERMS_FILE}: modality_prefixes {sorted(stray)} name no modality")
     for word, terms in entries.items():
         unconditional = [t for t in terms if t.modalities is None]
         if len(unconditional) > 1 and len({repr(t) for t in unconditional}) > 1:
@@ -379,6 +384,7 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         view_fewer=_words(raw.get("view_fewer", ())),
         view_at_most=_words(raw.get("view_at_most", ())),
         silent_words=word_list("silent_words"),
+        modality_prefixes=tuple(sorted(word_list("modality_prefixes"), key=len, reverse=True)),
         side_letters={str(k): str(v) for k, v in (raw.get("side_letters") or {}).items()},
         own_regions=own_regions,
         sided_regions=sided_regions,
@@ -457,7 +463,7 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
     """One description read as Playbook attributes (no defaults applied)."""
     families = frozenset(header_families)
     reading = Reading()
-    words = _complete_cut_words(tokens(text), lexicon)
+    words = _complete_cut_words(tokens(_camel_words(text, lexicon)), lexicon)
     if not words:
         return reading
     matches: list[Match[tuple[Term, ...]]] = lexicon.phrases.find(words)
@@ -570,6 +576,52 @@ def _unread_cjk(words: Sequence[str], matches: Sequence[Match[tuple[Term, ...]]]
 
 
 _GLUED = re.compile(r"^(?:(\d+)([A-Z]{4,})|([A-Z]{4,})(\d+))$")
+_LATIN_RUN = re.compile(r"[A-Za-z]+")
+_CAMEL_CUT = re.compile(r"(?<=[a-z])(?=[A-Z])")
+#: A modality's name glued to at most this many vocabulary words (CTABDPELW: CT ABD PEL W).
+MAX_MODALITY_GLUED = 3
+
+
+def _camel_words(text: str | None, lexicon: Lexicon) -> str | None:
+    """Words written together in camel case read apart (AbdomenTRIPLE_PHASE, ChestAbdomenPelvis), unless the
+    whole is a vocabulary phrase (DaTscan) or one cut short (UnEnhan)."""
+    if not text:
+        return text
+
+    def cut(run: re.Match[str]) -> str:
+        word = run.group(0)
+        whole = word.upper()
+        if word.isupper() or word.islower() or whole in lexicon.phrases or _cut_short(whole, lexicon):
+            return word
+        return _CAMEL_CUT.sub(" ", word)
+    return _LATIN_RUN.sub(cut, text)
+
+
+def _modality_glued(word: str, lexicon: Lexicon) -> tuple[str, ...] | None:
+    """A modality's name written as one word with the vocabulary words after it (CTAPWO, CTABDPELW, MRBRAIN):
+    the reading with the fewest words, when only one has that few."""
+    parts = lexicon.single_words | lexicon.with_words | lexicon.contrast_words
+    ways: list[tuple[str, ...]] = []
+    for prefix in lexicon.modality_prefixes:
+        if word.startswith(prefix) and len(word) > len(prefix) + 1:
+            ways += [(prefix, *w) for w in _segmentations(word[len(prefix):], parts, MAX_MODALITY_GLUED)]
+    if not ways:
+        return None
+    fewest = min(len(w) for w in ways)
+    best = [w for w in ways if len(w) == fewest]
+    return best[0] if len(best) == 1 else None
+
+
+def _segmentations(text: str, words: frozenset[str], most: int) -> list[tuple[str, ...]]:
+    """The ways `text` is at most `most` of `words` written together (W alone; others of two letters or more)."""
+    def part(word: str) -> bool:
+        return word in words and (len(word) >= 2 or word == "W")
+    found: list[tuple[str, ...]] = [(text,)] if part(text) else []
+    if most > 1:
+        for k in range(1, len(text)):
+            if part(text[:k]):
+                found += [(text[:k], *rest) for rest in _segmentations(text[k:], words, most - 1)]
+    return found
 
 
 def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
@@ -586,6 +638,10 @@ def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
     words = split
     completed: list[str] = []
     for i, word in enumerate(words):
+        if (len(word) >= 4 and word.isalpha() and word not in lexicon.phrases
+                and (glued_to_modality := _modality_glued(word, lexicon))):
+            completed += glued_to_modality
+            continue
         if (len(word) < MIN_CUT_WORD or is_cjk(word) or word in lexicon.single_words or word in lexicon.phrases
                 or not word.isalpha() or (i + 1 < len(words) and word + words[i + 1] in lexicon.phrases)):
             completed.append(word)
@@ -594,14 +650,19 @@ def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
         if len(pairs) == 1:  # vocabulary words written as one (CHESTPA, PELVISAP, ABDPELVIS, PELVISBONEBIOPSY)
             completed += pairs[0]
             continue
-        fits = [w for w in lexicon.single_words_by_stem.get(word[:MIN_CUT_WORD], ())
-                if w.startswith(word) and len(w) - len(word) <= MAX_CUT]
+        fits = _cut_short(word, lexicon)
         if len(fits) != 1 and len(word) >= MIN_MISTYPED_WORD:
             fits = _mistyped(word, lexicon)
             if len({repr(lexicon.phrases.get(w)) for w in fits}) == 1:  # ABDOMNE: ABDOMEN or ABDOME, alike
                 fits = fits[:1]
         completed.append(fits[0] if len(fits) == 1 else word)
     return completed
+
+
+def _cut_short(word: str, lexicon: Lexicon) -> list[str]:
+    """The vocabulary words `word` may be cut short from (at most MAX_CUT letters missing at its end)."""
+    return [w for w in lexicon.single_words_by_stem.get(word[:MIN_CUT_WORD], ())
+            if w.startswith(word) and len(w) - len(word) <= MAX_CUT]
 
 
 def _glued_words(word: str, lexicon: Lexicon) -> list[tuple[str, ...]]:

@@ -280,6 +280,35 @@ def test_vocabulary_4_10_readings(modality: str, description: str, code: str) ->
 
 
 @pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "CTAPWO", "36952-0"),  # CT A/P WO written as one word
+    ("CT", "CTCAPWIV", "72254-6"),  # CT CAP W IV
+    ("MR", "MRBRAIN", "24590-2"),
+    ("CT", "AbdomenTRIPLE_PHASE_LIVER_Adult_", "30612-6"),  # camel case read apart
+    ("CT", "SpecialsCTBIOPSY_Adult_", "25044-9"),
+    ("CT", "CT Chest withBH", "24627-2"),  # with a breath hold, not with contrast
+    ("CT", "CT Abdo UnEnhan", "36424-0"),  # a word cut short is not read apart
+    ("CT", "CT_CHT_ABD_PLV_W_CNTRST", "72254-6"),
+    ("MR", "MRM DYN", "30794-2"),  # MR mammography
+    ("CT", "CT_GENERIC", "25045-6"),
+])
+def test_vocabulary_4_11_readings(modality: str, description: str, code: str) -> None:
+    result = READER.map(modality, study_description=description)
+    assert result.candidates and result.candidates[0].code == code, (result.rule, result.candidates)
+
+
+def test_a_modality_glued_to_words_is_read_apart_only_one_way() -> None:
+    from services.harmonize.procedure import _camel_words, _modality_glued
+
+    lexicon = READER.lexicon
+    assert _modality_glued("CTAPWIV", lexicon) == ("CT", "AP", "W", "IV")
+    assert _modality_glued("CTCHESTU", lexicon) is None  # U is no vocabulary word
+    assert _modality_glued("USUAL", lexicon) is None
+    assert _camel_words("AbdomenTRIPLE_PHASE", lexicon) == "Abdomen TRIPLE_PHASE"
+    assert _camel_words("CT Abdo UnEnhan", lexicon) == "CT Abdo UnEnhan"  # UNENHAN: UNENHANCED cut short
+    assert _camel_words("BRAIN head", lexicon) == "BRAIN head"
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
     ("CT", "CT UROGRAM WITHOUT 3D RECONSTRUCTIONS", "42274-1"),  # without reconstructions, not without contrast
     ("CT", "CT DIAGN VIRT COLONOSCOPY", "44115-4"),
     ("CT", "RECTUM/ANUS", "24865-8"),
