@@ -575,7 +575,10 @@ def _unread_cjk(words: Sequence[str], matches: Sequence[Match[tuple[Term, ...]]]
     return unread
 
 
-_GLUED = re.compile(r"^(?:(\d+)([A-Z]{4,})|([A-Z]{4,})(\d+))$")
+_RUNS = re.compile(r"\d+|[A-Z]+")
+#: A vocabulary word of at least this many letters glued to a number is read apart from it (THORAX1WB: THORAX 1
+#: WB; 1CAP).
+MIN_NUMBERED_WORD = 3
 _LATIN_RUN = re.compile(r"[A-Za-z]+")
 _CAMEL_CUT = re.compile(r"(?<=[a-z])(?=[A-Z])")
 #: A modality's name glued to at most this many vocabulary words (CTABDPELW: CT ABD PEL W).
@@ -627,12 +630,13 @@ def _segmentations(text: str, words: frozenset[str], most: int) -> list[tuple[st
 def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
     """Words cut short (protocol names and descriptions are cut at the field's length: SCREENIN, PULMONAR)
     completed to the one vocabulary word they begin, when only one fits; a vocabulary word glued to a number
-    in a protocol name (MAXILLOFACIAL1, 1CHEST), or to another vocabulary word (CHESTPA), read apart from it."""
+    in a protocol name (MAXILLOFACIAL1, 1CHEST, THORAX1WB), or to another vocabulary word (CHESTPA), read apart
+    from it."""
     split: list[str] = []
     for word in words:
-        glued = _GLUED.match(word)
-        if glued and (glued.group(2) or glued.group(3)) in lexicon.single_words:
-            split += [part for part in glued.groups() if part]
+        runs = _RUNS.findall(word) if not is_cjk(word) else []
+        if len(runs) > 1 and any(len(r) >= MIN_NUMBERED_WORD and r in lexicon.single_words for r in runs):
+            split += runs  # THORAX1WB, PET1PETCT, 1CAP
         else:
             split.append(word)
     words = split

@@ -296,6 +296,18 @@ def test_vocabulary_4_11_readings(modality: str, description: str, code: str) ->
     assert result.candidates and result.candidates[0].code == code, (result.rule, result.candidates)
 
 
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "CT ABD PEL W ORAL", "44115-4"),  # oral contrast says nothing of IV contrast
+    ("CT", "CT_Abd_Pelv_w_IV_and_PO_cont", "36813-4"),  # IV said too
+    ("CT", "CT Biopsy BoneMarrow", "25044-9"),  # the marrow is no region of the catalogue
+    ("CT", "Thorax2CAP_Adult_", "87869-4"),  # a word glued to a number
+    ("MG", "Mamm bil screen", "26175-0"),  # MG Breast - bilateral Screening
+])
+def test_vocabulary_4_12_readings(modality: str, description: str, code: str) -> None:
+    result = READER.map(modality, study_description=description)
+    assert result.candidates and result.candidates[0].code == code, (result.rule, result.candidates)
+
+
 def test_a_modality_glued_to_words_is_read_apart_only_one_way() -> None:
     from services.harmonize.procedure import _camel_words, _modality_glued
 
