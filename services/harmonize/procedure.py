@@ -1043,7 +1043,9 @@ class ProcedureMapper:
                 else:
                     winner = self.catalogue[voted[0]]
                     winner_unsaid = self.unsaid(reading, winner)
-                    if not winner_unsaid & winner.qualifiers:
+                    # nor trade the very region said for another (skull base to mid-thigh for the whole body)
+                    exact = set(self.catalogue[code].regions) == set(reading.regions) != set(winner.regions)
+                    if not winner_unsaid & winner.qualifiers and not exact:
                         (code, confidence, rule_name), unsaid = voted, winner_unsaid
             if unsaid is None:
                 unsaid = self.unsaid(reading, self.catalogue[code])
@@ -1238,8 +1240,8 @@ class ProcedureMapper:
 
     def _rank(self, reading: Reading, modality: str | None, families: frozenset[str]) -> list[tuple[Procedure, Score]]:
         allowed = set(families) | ({modality} if modality else set())
-        if modality == "PT+CT":
-            allowed |= {"PT", "CT"}
+        if modality == "PT+CT":  # a PET code only where the study holds PET series (a CT study named PET/CT: not)
+            allowed |= {"CT"} | ({"PT"} if not families or families & {"PT", "PT+CT"} else set())
         codes = ([p for m in sorted(allowed) for p in self._by_modality.get(m, ())] if allowed
                  else list(self.catalogue.values()))
         scored = [(p, self._score(reading, p, modality)) for p in codes]

@@ -308,6 +308,18 @@ def test_vocabulary_4_12_readings(modality: str, description: str, code: str) ->
     assert result.candidates and result.candidates[0].code == code, (result.rule, result.candidates)
 
 
+@pytest.mark.parametrize(("modalities", "description", "code"), [
+    ("CT,PT", "PET CT SKULL BASE TO MID THIGH", "58741-0"),  # PT Skull base to mid-thigh: not the whole body
+    ("CT,PT", "PETCT_Skull_MidThigh", "58741-0"),
+    # FDG tumour imaging of that extent, though MIDRC's sites give such rows the whole-body code
+    ("CT,PT", "PET/CT FDG TUMOR IMAGING SKULL BASE TO MID THIGH", "81554-8"),
+    ("CT,PT", "PET CT WHOLE BODY", "44139-4"),
+])
+def test_vocabulary_4_13_readings(modalities: str, description: str, code: str) -> None:
+    result = READER.map("PT", study_description=description, study_modalities=frozenset(modalities.split(",")))
+    assert result.candidates and result.candidates[0].code == code, (result.rule, result.candidates)
+
+
 def test_a_modality_glued_to_words_is_read_apart_only_one_way() -> None:
     from services.harmonize.procedure import _camel_words, _modality_glued
 
@@ -360,6 +372,16 @@ def test_a_pet_series_described_as_ct_is_not_given_a_ct_code() -> None:
     result = READER.map("PT", study_description="CT_chest_Abd_pelvis", study_modalities=frozenset({"PT"}))
     assert result.status == "review"
     assert READER.catalogue[result.candidates[0].code].modality != "CT"
+
+
+def test_a_ct_study_described_as_pet_ct_is_not_given_a_pet_code() -> None:
+    """A CT study with no PET series named PET/CT: a PET/CT code may fit it, a PET code may not."""
+    result = READER.map("CT", study_description="PET CT SKULL BASE TO MID THIGH", study_modalities=frozenset({"CT"}))
+    assert result.status == "review"
+    assert READER.catalogue[result.candidates[0].code].modality != "PT"
+    with_pet = READER.map("CT", study_description="PET CT SKULL BASE TO MID THIGH",
+                          study_modalities=frozenset({"CT", "PT"}))
+    assert with_pet.code == "58741-0"
 
 
 def test_a_word_is_corrected_only_to_the_one_vocabulary_word_a_slip_away() -> None:
