@@ -100,8 +100,11 @@ LABELS = {
 def read_revisions(labels: Path, file: str) -> list[tuple[Path, list[dict[str, str]]]]:
     """Each revision's rows of `file` (labels/revision_*/file: the rows labelled again when the catalogue
     changed, bench/data/ADJUDICATION.md), oldest revision first."""
+    def version(path: Path) -> tuple[int, ...]:  # revision_vocabulary_4.13 after revision_vocabulary_4.3
+        return tuple(int(n) for n in path.name.rpartition("_")[2].split(".") if n.isdigit())
+
     revisions = []
-    for revision in sorted(labels.glob("revision_*")):
+    for revision in sorted(labels.glob("revision_*"), key=version):
         if (revision / file).exists():
             with (revision / file).open(encoding="utf-8", newline="") as f:
                 revisions.append((revision, list(csv.DictReader(f))))

@@ -635,8 +635,10 @@ def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
     split: list[str] = []
     for word in words:
         runs = _RUNS.findall(word) if not is_cjk(word) else []
-        if len(runs) > 1 and any(len(r) >= MIN_NUMBERED_WORD and r in lexicon.single_words for r in runs):
-            split += runs  # THORAX1WB, PET1PETCT, 1CAP
+        if len(runs) > 1 and any(len(r) >= MIN_NUMBERED_WORD and (r in lexicon.single_words or r in lexicon.phrases
+                                                                  or len(_glued_words(r, lexicon)) == 1)
+                                 for r in runs):
+            split += runs  # THORAX1WB, PET1PETCT, 1CAP, 01ACRINCOLONOGRAPHY
         else:
             split.append(word)
     words = split
@@ -654,13 +656,16 @@ def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
         if len(pairs) == 1:  # vocabulary words written as one (CHESTPA, PELVISAP, ABDPELVIS, PELVISBONEBIOPSY)
             completed += pairs[0]
             continue
-        fits = _cut_short(word, lexicon)
+        fits = _alike(_cut_short(word, lexicon), lexicon)
         if len(fits) != 1 and len(word) >= MIN_MISTYPED_WORD:
-            fits = _mistyped(word, lexicon)
-            if len({repr(lexicon.phrases.get(w)) for w in fits}) == 1:  # ABDOMNE: ABDOMEN or ABDOME, alike
-                fits = fits[:1]
+            fits = _alike(_mistyped(word, lexicon), lexicon)
         completed.append(fits[0] if len(fits) == 1 else word)
     return completed
+
+
+def _alike(fits: list[str], lexicon: Lexicon) -> list[str]:
+    """The first of `fits` when they all mean the same (SCREE: SCREEN or SCREENER; ABDOMNE: ABDOMEN or ABDOME)."""
+    return fits[:1] if len({repr(lexicon.phrases.get(w)) for w in fits}) == 1 else fits
 
 
 def _cut_short(word: str, lexicon: Lexicon) -> list[str]:

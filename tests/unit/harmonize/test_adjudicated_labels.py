@@ -254,3 +254,14 @@ def test_the_human_reference_compares_the_mapper_and_each_annotator_with_one_ann
     assert figures["annotator_against_the_other"] == pytest.approx(3 / 6)
     unjudged = Outcome(True, frozenset({"1"}), "1", "mapped", "1", True, 1)
     assert "annotator_against_the_other" not in _unmapped_figures([unjudged])
+
+
+def test_a_later_revision_replaces_an_earlier_one_by_version_not_by_name(tmp_path: Path) -> None:
+    from bench.harmonize_eval import with_revisions
+
+    for version, code in (("4.2", "old"), ("4.13", "new")):
+        (tmp_path / f"revision_vocabulary_{version}").mkdir()
+        (tmp_path / f"revision_vocabulary_{version}" / "annotator_a.csv").write_text(
+            f"id,modality,description,acceptable,note\n7,CT,CT CHEST,{code},\n", encoding="utf-8")
+    rows = [{"id": "7", "modality": "CT", "description": "CT CHEST", "acceptable": "first", "note": ""}]
+    assert [r["acceptable"] for r in with_revisions(rows, tmp_path, "annotator_a.csv")] == ["new"]

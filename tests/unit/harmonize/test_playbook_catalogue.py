@@ -250,7 +250,7 @@ def test_vocabulary_4_5_readings(modality: str, description: str, code: str) -> 
     ("CT", "CT", "three_phase__abdomen", "36267-3"),  # three phases: without and with
     ("CT", "CT", "two_phase__abdomen_pelvis", "36813-4"),  # two phases after contrast: with
     ("CT", "CT", "CT ABDOMEN & PELVIS NONENH & ENHANCED", "42274-1"),
-    ("CT", "CT", "Abdomen^1CT_ACRIN COLONOGRAPHY", "44115-4"),  # the colon: abdomen and pelvis
+    ("CT", "CT", "Abdomen^1CT_ACRIN COLONOGRAPHY", "60515-4"),  # (4.14) CT Colon and Rectum W air contrast PR
     ("CT", "CT", "CT CH/AB W/ CONTRAST", "42275-8"),
     ("CT", "CT", "CT AbdPelvis", "44115-4"),  # two words written as one
     ("CT", "CT", "CT_pelvisbonebiopsy", "24864-1"),  # three
@@ -320,6 +320,18 @@ def test_vocabulary_4_13_readings(modalities: str, description: str, code: str) 
     assert result.candidates and result.candidates[0].code == code, (result.rule, result.candidates)
 
 
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "CT COLONOGRAPHY", "60515-4"),  # CT Colon and Rectum W air contrast PR
+    ("CT", "Abdomen^01ACRINColonographySupine", "60515-4"),  # a protocol name glued to a number and a word
+    ("CT", "CT VIRTUAL COLONOSCOPY WO IV CONTRAST", "79071-7"),
+    ("CT", "CT ABD PELVIS", "44115-4"),  # not a colonography
+    ("RF", "COLON AIR CONTRAST PR", "46357-0"),
+])
+def test_vocabulary_4_14_readings(modality: str, description: str, code: str) -> None:
+    result = READER.map(modality, study_description=description)
+    assert result.candidates and result.candidates[0].code == code, (result.rule, result.candidates)
+
+
 def test_a_modality_glued_to_words_is_read_apart_only_one_way() -> None:
     from services.harmonize.procedure import _camel_words, _modality_glued
 
@@ -334,7 +346,7 @@ def test_a_modality_glued_to_words_is_read_apart_only_one_way() -> None:
 
 @pytest.mark.parametrize(("modality", "description", "code"), [
     ("CT", "CT UROGRAM WITHOUT 3D RECONSTRUCTIONS", "42274-1"),  # without reconstructions, not without contrast
-    ("CT", "CT DIAGN VIRT COLONOSCOPY", "44115-4"),
+    ("CT", "CT DIAGN VIRT COLONOSCOPY", "60515-4"),  # (4.14: a CT colonography code)
     ("CT", "RECTUM/ANUS", "24865-8"),
     ("MR", "IRM BRAS GAUCHE C-C+", "36368-9"),  # MR Upper arm - left WO and W contrast IV
     ("MR", "RESSONANCIA MAGNETICA DE ABDOME INFERIOR", "24867-4"),  # the lower abdomen: the pelvis
