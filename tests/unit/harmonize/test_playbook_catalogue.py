@@ -326,6 +326,8 @@ def test_vocabulary_4_13_readings(modalities: str, description: str, code: str) 
     ("CT", "CT VIRTUAL COLONOSCOPY WO IV CONTRAST", "79071-7"),
     ("CT", "CT ABD PELVIS", "44115-4"),  # not a colonography
     ("RF", "COLON AIR CONTRAST PR", "46357-0"),
+    ("CT", "CT COLONOGRAPHY SCREE", "79101-2"),  # SCREE: screen or screener; IV contrast not said
+    ("CT", "CT CHEST SCREENING", "79086-5"),  # a screening chest CT: without contrast
 ])
 def test_vocabulary_4_14_readings(modality: str, description: str, code: str) -> None:
     result = READER.map(modality, study_description=description)
