@@ -369,8 +369,9 @@ def _evaluate_halves(adjudicated: Path, ids: Sequence[str], readable: set[str], 
             if is_readable or unseal_blind:
                 print(f"  {line}")
     return {"sample_rows": len(ids), **_unmapped_figures(outcomes), "parts": {
-        names[0]: {"sample_rows": len(readable), **_unmapped_figures([o for o in outcomes if o[0]])},
-        names[1]: {"sample_rows": len(ids) - len(readable), **_unmapped_figures([o for o in outcomes if not o[0]])},
+        names[0]: {"sample_rows": len(readable), **_unmapped_figures([o for o in outcomes if o.readable])},
+        names[1]: {"sample_rows": len(ids) - len(readable),
+                   **_unmapped_figures([o for o in outcomes if not o.readable])},
     }}
 
 
@@ -416,24 +417,24 @@ def _map_labelled(rows: Sequence[dict[str, str]], part_one: set[str], catalogue:
 
 
 def _unmapped_figures(outcomes: Sequence[Outcome]) -> dict[str, Any]:
-    fitting = [o for o in outcomes if o[1]]
-    unfit = [o for o in outcomes if not o[1]]
-    emitted = [o for o in fitting if o[3] == "mapped"]
-    weight = sum(o[6] for o in outcomes)
+    fitting = [o for o in outcomes if o.fits]
+    unfit = [o for o in outcomes if not o.fits]
+    emitted = [o for o in fitting if o.status == "mapped"]
+    weight = sum(o.weight for o in outcomes)
 
     def share(n: int, d: int) -> float:
         return n / d if d else 0.0
 
     figures: dict[str, Any] = {
-        "rows": len(outcomes), "right": share(sum(o[5] for o in outcomes), len(outcomes)),
-        "right_weighted_by_frequency": share(sum(o[6] for o in outcomes if o[5]), weight),
-        "fitting_rows": len(fitting), "top1": share(sum(o[2] in o[1] for o in fitting), len(fitting)),
+        "rows": len(outcomes), "right": share(sum(o.right for o in outcomes), len(outcomes)),
+        "right_weighted_by_frequency": share(sum(o.weight for o in outcomes if o.right), weight),
+        "fitting_rows": len(fitting), "top1": share(sum(o.best in o.fits for o in fitting), len(fitting)),
         "emitted": share(len(emitted), len(fitting)),
-        "emitted_precision": share(sum(o[4] in o[1] for o in emitted), len(emitted)),
+        "emitted_precision": share(sum(o.code in o.fits for o in emitted), len(emitted)),
         # what a user gets: the rows given a code that fits, of all rows (a row no code fits gives none)
-        "given_a_fitting_code": share(sum(o[3] == "mapped" and o[4] in o[1] for o in outcomes), len(outcomes)),
+        "given_a_fitting_code": share(sum(o.status == "mapped" and o.code in o.fits for o in outcomes), len(outcomes)),
         "no_fitting_code_rows": len(unfit),
-        "no_fitting_code_withheld": share(sum(o[3] != "mapped" for o in unfit), len(unfit)),
+        "no_fitting_code_withheld": share(sum(o.status != "mapped" for o in unfit), len(unfit)),
     }
     if fitting and all(o.annotators for o in fitting):
         figures.update(_against_one_annotator(fitting))

@@ -255,6 +255,12 @@ class Lexicon:
     modality_prefixes: tuple[str, ...] = ()
 
     @cached_property
+    def modality_glue_words(self) -> frozenset[str]:
+        """The words a modality's name may be glued to (CTAPWO: AP, WO): one-word phrases, with and contrast
+        words."""
+        return self.single_words | self.with_words | self.contrast_words
+
+    @cached_property
     def glue_words(self) -> frozenset[str]:
         """The words a word written as several is read apart into: one-word phrases, silent words of
         MIN_GLUED_PART letters or more (BONE in PELVISBONEBIOPSY)."""
@@ -603,11 +609,11 @@ def _camel_words(text: str | None, lexicon: Lexicon) -> str | None:
 def _modality_glued(word: str, lexicon: Lexicon) -> tuple[str, ...] | None:
     """A modality's name written as one word with the vocabulary words after it (CTAPWO, CTABDPELW, MRBRAIN):
     the reading with the fewest words, when only one has that few."""
-    parts = lexicon.single_words | lexicon.with_words | lexicon.contrast_words
     ways: list[tuple[str, ...]] = []
     for prefix in lexicon.modality_prefixes:
         if word.startswith(prefix) and len(word) > len(prefix) + 1:
-            ways += [(prefix, *w) for w in _segmentations(word[len(prefix):], parts, MAX_MODALITY_GLUED)]
+            ways += [(prefix, *w) for w in _segmentations(word[len(prefix):], lexicon.modality_glue_words,
+                                                          MAX_MODALITY_GLUED)]
     if not ways:
         return None
     fewest = min(len(w) for w in ways)
@@ -635,9 +641,8 @@ def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
     split: list[str] = []
     for word in words:
         runs = _RUNS.findall(word) if not is_cjk(word) else []
-        if len(runs) > 1 and any(len(r) >= MIN_NUMBERED_WORD and (r in lexicon.single_words or r in lexicon.phrases
-                                                                  or len(_glued_words(r, lexicon)) == 1)
-                                 for r in runs):
+        if len(runs) > 1 and any(len(r) >= MIN_NUMBERED_WORD
+                                 and (r in lexicon.phrases or len(_glued_words(r, lexicon)) == 1) for r in runs):
             split += runs  # THORAX1WB, PET1PETCT, 1CAP, 01ACRINCOLONOGRAPHY
         else:
             split.append(word)
