@@ -334,6 +334,16 @@ def test_vocabulary_4_14_readings(modality: str, description: str, code: str) ->
     assert result.candidates and result.candidates[0].code == code, (result.rule, result.candidates)
 
 
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "CT TEMPORAL BONES WO", "36866-2"),  # CT Temporal bone WO contrast: not the internal auditory canal
+    ("CT", "CT IAC", "35958-8"),  # CT Internal auditory canal
+    ("MR", "MRI IAMS", "35956-2"),
+])
+def test_vocabulary_4_15_readings(modality: str, description: str, code: str) -> None:
+    result = READER.map(modality, study_description=description)
+    assert result.candidates and result.candidates[0].code == code, (result.rule, result.candidates)
+
+
 def test_a_modality_glued_to_words_is_read_apart_only_one_way() -> None:
     from services.harmonize.procedure import _camel_words, _modality_glued
 
