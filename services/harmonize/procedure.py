@@ -982,6 +982,7 @@ class ProcedureMapper:
         for p in self.catalogue.values():
             self._by_modality.setdefault(p.modality, []).append(p)
         self._region_scores: dict[tuple[frozenset[str], frozenset[str]], float] = {}
+        self._region_sets = {frozenset(p.regions) for p in catalogue if len(p.regions) > 1}
         self.policy = policy
         self.reviewed = reviewed or ReviewedRules()
         excluded = set(exclude_keys)
@@ -1179,11 +1180,18 @@ class ProcedureMapper:
             if header.regions:
                 reading.regions = header.regions
                 reading.region_from_header = True
-        refine_regions(reading, self.lexicon)
+        if not self._named_together(reading.regions):
+            refine_regions(reading, self.lexicon)
         modality_used = self._modality(reading, families, pet_ct_study={"CT", "PT"} <= study)
         if reading.phrases:
             apply_defaults(reading, modality_used, self.lexicon)
         return reading, modality_used, families
+
+    def _named_together(self, regions: set[str]) -> bool:
+        """A region with parts examined as regions of their own that codes of the catalogue name together (brain
+        and internal auditory canal, head and temporal bone): kept as said, not reduced to the part."""
+        parts = {r for r in regions if self.lexicon.ancestors(r) & regions}
+        return bool(parts) and parts <= self.lexicon.own_regions and frozenset(regions) in self._region_sets
 
     def _learn_votes(self, rows: Iterable[TableRow]) -> dict[tuple[Any, ...], Counter[str]]:
         """For each reading of a table row's description, which codes MIDRC gave it (its conventions)."""

@@ -338,6 +338,9 @@ def test_vocabulary_4_14_readings(modality: str, description: str, code: str) ->
     ("CT", "CT TEMPORAL BONES WO", "36866-2"),  # CT Temporal bone WO contrast: not the internal auditory canal
     ("CT", "CT IAC", "35958-8"),  # CT Internal auditory canal
     ("MR", "MRI IAMS", "35956-2"),
+    ("MR", "MR BRAIN IAC", "43772-3"),  # (4.16) named together, and a code names them together
+    ("MR", "MRI BRAIN AND PITUITARY", "42385-5"),
+    ("CT", "CT ABDOMEN LIVER", "24814-6"),  # no code names them together: the part
 ])
 def test_vocabulary_4_15_readings(modality: str, description: str, code: str) -> None:
     result = READER.map(modality, study_description=description)
