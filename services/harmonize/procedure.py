@@ -353,8 +353,8 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         if len(w) >= MIN_MISTYPED_WORD - 1 and w.isalpha():
             for i in range(len(w)):
                 by_deletion.setdefault(w[:i] + w[i + 1:], set()).add(w)
-    if stray := {w for w in word_list("modality_prefixes")
-                 if not any(set(t.means) == {"modality"} for t in entries.get(w, ()))}:
+    modality_prefixes = word_list("modality_prefixes")
+    if stray := {w for w in modality_prefixes if not any(set(t.means) == {"modality"} for t in entries.get(w, ()))}:
         raise VocabularyError(f"{TERMS_FILE}: modality_prefixes {sorted(stray)} name no modality")
     for word, terms in entries.items():
         unconditional = [t for t in terms if t.modalities is None]
@@ -390,7 +390,7 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         view_fewer=_words(raw.get("view_fewer", ())),
         view_at_most=_words(raw.get("view_at_most", ())),
         silent_words=word_list("silent_words"),
-        modality_prefixes=tuple(sorted(word_list("modality_prefixes"), key=len, reverse=True)),
+        modality_prefixes=tuple(sorted(modality_prefixes, key=len, reverse=True)),
         side_letters={str(k): str(v) for k, v in (raw.get("side_letters") or {}).items()},
         own_regions=own_regions,
         sided_regions=sided_regions,
