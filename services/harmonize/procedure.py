@@ -263,8 +263,10 @@ class Lexicon:
     @cached_property
     def glue_words(self) -> frozenset[str]:
         """The words a word written as several is read apart into: one-word phrases, silent words of
-        MIN_GLUED_PART letters or more (BONE in PELVISBONEBIOPSY)."""
-        return self.single_words | {w for w in self.silent_words if len(w) >= MIN_GLUED_PART}
+        MIN_GLUED_PART letters or more (BONE in PELVISBONEBIOPSY), contrast words of three letters or more
+        (CON in NON_CONCHEST)."""
+        return (self.single_words | {w for w in self.silent_words if len(w) >= MIN_GLUED_PART}
+                | {w for w in self.contrast_words if len(w) >= MIN_GLUED_THREE})
 
     @cached_property
     def common_parts(self) -> dict[str, tuple[str, ...]]:
@@ -586,7 +588,7 @@ _RUNS = re.compile(r"\d+|[A-Z]+")
 #: WB; 1CAP).
 MIN_NUMBERED_WORD = 3
 _LATIN_RUN = re.compile(r"[A-Za-z]+")
-_CAMEL_CUT = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_CAMEL_CUT = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 #: A modality's name glued to at most this many vocabulary words (CTABDPELW: CT ABD PEL W).
 MAX_MODALITY_GLUED = 3
 

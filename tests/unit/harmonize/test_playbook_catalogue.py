@@ -347,6 +347,29 @@ def test_vocabulary_4_15_readings(modality: str, description: str, code: str) ->
     assert result.candidates and result.candidates[0].code == code, (result.rule, result.candidates)
 
 
+@pytest.mark.parametrize(("modalities", "description", "code"), [
+    ("CT,PT", "PETCT__Skull_Base_to", "58741-0"),  # the extent cut at the field's length
+    ("CT,PT", "PET IMAGE W/CT SKULL-T", "58741-0"),
+    ("CT,PT", "PET_CT_BASE_OF_HEAD_TO_THIGH_EVAL_IMAGING", "58741-0"),
+    ("CT,PT", "PET IMAGE W/CT, SKULL-", "44138-6"),  # the skull alone: not that extent
+    ("CT", "Thorax^LOW_DOSE_NON_CONCHEST (Adult)", "29252-4"),  # a contrast word glued to a region
+    ("CT", "CT_Chest_With_GI", "24627-2"),  # GI (oral) contrast says nothing of IV contrast
+    ("CT", "CT ABD W IV AND GI CONTRAST", "79103-8"),
+    ("CT", "Vascular^PEAngio (Adult)", "79077-4"),  # an acronym before a capitalised word read apart
+])
+def test_vocabulary_4_17_readings(modalities: str, description: str, code: str) -> None:
+    mods = frozenset(modalities.split(","))
+    result = READER.map("PT" if "PT" in mods else "CT", study_description=description, study_modalities=mods)
+    assert result.candidates and result.candidates[0].code == code, (result.rule, result.candidates)
+
+
+def test_vocabulary_4_17_reads_cancer_words_of_a_pet_and_screening_mammography_as_bilateral() -> None:
+    pet = READER.map("PT", study_description="PET_SARCOMA", study_modalities=frozenset({"CT", "PT"}))
+    assert pet.candidates[0].code == "44136-0" and "unread" not in pet.rule
+    screening = build_mapper().map("MG", study_description="MAM Tomo Screening", study_modalities=frozenset({"MG"}))
+    assert screening.candidates[0].code == "72142-3" and "unsaid:laterality" not in screening.rule
+
+
 def test_a_modality_glued_to_words_is_read_apart_only_one_way() -> None:
     from services.harmonize.procedure import _camel_words, _modality_glued
 
@@ -355,6 +378,7 @@ def test_a_modality_glued_to_words_is_read_apart_only_one_way() -> None:
     assert _modality_glued("CTCHESTU", lexicon) is None  # U is no vocabulary word
     assert _modality_glued("USUAL", lexicon) is None
     assert _camel_words("AbdomenTRIPLE_PHASE", lexicon) == "Abdomen TRIPLE_PHASE"
+    assert _camel_words("PETWhole Bod", lexicon) == "PET Whole Bod"  # an acronym, then a capitalised word
     assert _camel_words("CT Abdo UnEnhan", lexicon) == "CT Abdo UnEnhan"  # UNENHAN: UNENHANCED cut short
     assert _camel_words("BRAIN head", lexicon) == "BRAIN head"
 
