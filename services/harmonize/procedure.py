@@ -123,6 +123,8 @@ class Reading:
     inapplicable: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     region_from_header: bool = False
+    #: Contrast said to be either given or not (W OR WO): a contrast word after it says nothing more.
+    contrast_either: bool = False
 
     @property
     def contrast_value(self) -> str | None:
@@ -201,6 +203,9 @@ class Default:
     implies: Mapping[str, Any] = field(default_factory=dict)  # a strong default (a CT angiogram: IV contrast)
 
 
+#: The contrast value of "with or without" (W OR WO): which one is not said.
+CONTRAST_EITHER = "EITHER"
+
 #: A word cut short by a field's length keeps at least this many letters, and lacks at most MAX_CUT of them.
 MIN_CUT_WORD = 5
 MAX_CUT = 3
@@ -232,8 +237,13 @@ class Lexicon:
     view_fewer: frozenset[str] = frozenset()
     #: Words before a number that make it the most views (LE 3 VIEWS, UP TO 3 VIEWS: 1 to 3).
     view_at_most: frozenset[str] = frozenset()
-    #: Words that name neither anatomy nor an exam (IMPORT, OUTSIDE, TREATMENT PLAN...): not "unread".
+    #: Words that name neither anatomy nor an exam (IMPORT, OUTSIDE, TREATMENT PLAN...): not "unread"; an
+    #: entry of several words also as its words written together (CENTRAL LINE, CENTRALLINE).
     silent_words: frozenset[str] = frozenset()
+    #: The entries of silent_words and contrast_words written as several words, as word tuples (LINE PLACEMENT,
+    #: NON IONIC), read where their words stand apart.
+    silent_phrases: frozenset[tuple[str, ...]] = frozenset()
+    contrast_phrases: frozenset[tuple[str, ...]] = frozenset()
     #: A lone letter ending a description after its anatomy (HIP R), or just before a paired part (L SHOULDER),
     #: read as the side.
     side_letters: dict[str, str] = field(default_factory=dict)
@@ -263,10 +273,10 @@ class Lexicon:
     @cached_property
     def glue_words(self) -> frozenset[str]:
         """The words a word written as several is read apart into: one-word phrases, silent words of
-        MIN_GLUED_PART letters or more (BONE in PELVISBONEBIOPSY), contrast words of three letters or more
-        (CON in NON_CONCHEST)."""
+        MIN_GLUED_PART letters or more (BONE in PELVISBONEBIOPSY), contrast and with words of three letters or
+        more (CON in NON_CONCHEST, WITH in BODYWITH)."""
         return (self.single_words | {w for w in self.silent_words if len(w) >= MIN_GLUED_PART}
-                | {w for w in self.contrast_words if len(w) >= MIN_GLUED_THREE})
+                | {w for w in self.contrast_words | self.with_words if len(w) >= MIN_GLUED_THREE})
 
     @cached_property
     def common_parts(self) -> dict[str, tuple[str, ...]]:
@@ -343,9 +353,16 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         for word in entry["words"]:
             add(word, term)
 
+    def entries_of(name: str) -> list[Any]:
+        return [*raw.get(name, ()), *(w for spec in languages.values() for w in spec.get(name, ()))]
+
     def word_list(name: str) -> frozenset[str]:
         """A word list of the vocabulary with the same list of each language."""
-        return _words([*raw.get(name, ()), *(w for spec in languages.values() for w in spec.get(name, ()))])
+        return _words(entries_of(name))
+
+    def phrase_list(name: str) -> frozenset[tuple[str, ...]]:
+        """The entries of a word list written as several words, as word tuples."""
+        return frozenset(ws for ws in (tuple(tokens(str(w))) for w in entries_of(name)) if len(ws) > 1)
     single_words = frozenset(ws[0] for ws in (tokens(k) for k in entries) if len(ws) == 1)
     by_stem: dict[str, list[str]] = {}
     by_deletion: dict[str, set[str]] = {}
@@ -392,6 +409,8 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         view_fewer=_words(raw.get("view_fewer", ())),
         view_at_most=_words(raw.get("view_at_most", ())),
         silent_words=word_list("silent_words"),
+        silent_phrases=phrase_list("silent_words"),
+        contrast_phrases=phrase_list("contrast_words"),
         modality_prefixes=tuple(sorted(modality_prefixes, key=len, reverse=True)),
         side_letters={str(k): str(v) for k, v in (raw.get("side_letters") or {}).items()},
         own_regions=own_regions,
@@ -408,6 +427,8 @@ def _apply(reading: Reading, spec: Mapping[str, Any]) -> None:
     for name, value in spec.items():
         if name == "modality":
             reading.modalities.add(str(value))
+        elif name == "contrast" and value == CONTRAST_EITHER:
+            reading.contrast_either = True
         elif name == "contrast":
             reading.contrast.add(str(value))
         elif name == "laterality":
@@ -492,12 +513,15 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
         for name, value in term.assumes.items():
             reading.assumed.setdefault(name, value)
     reading.unread += _unread_cjk(words, matches, lexicon)
+    contrast_at = _phrases_apart(words, covered, lexicon)
     contrast_said = bool(reading.contrast)
     bare_contrast = False
     for i, word in enumerate(words):
         if covered[i] or is_cjk(word):
             continue
-        if word in lexicon.with_words:
+        if i in contrast_at:
+            bare_contrast = True
+        elif word in lexicon.with_words:
             nxt = starts.get(i + 1)
             follows_thing = (nxt is not None and "contrast" not in nxt.means and bool(set(nxt.means) - {"laterality"})
                              ) or any(
@@ -506,15 +530,15 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
                 reading.contrast.add("W")
                 reading.phrases.append(word)
         elif word in lexicon.contrast_words:
-            if i > 0 and words[i - 1] in lexicon.negations:  # NO IVCON
+            if i > 0 and words[i - 1] in lexicon.negations and not covered[i - 1]:  # NO IVCON
                 reading.contrast.add("WO")
                 reading.phrases.append(f"{words[i - 1]} {word}")
             else:
                 bare_contrast = True
         elif _content_word(word, lexicon):
             reading.unread.append(word)
-    if bare_contrast and not contrast_said and not reading.contrast:
-        reading.contrast.add("W")
+    if bare_contrast and not contrast_said and not reading.contrast and not reading.contrast_either:
+        reading.contrast.add("W")  # W OR WO CONTRAST says neither
         reading.phrases.append("CONTRAST")
     last = len(words) - 1
     if (last > 0 and not covered[last] and words[last] in lexicon.side_letters and covered[last - 1]
@@ -534,6 +558,25 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
     if counts is not None:
         reading.views = Views(counts.low, counts.high, reading.views.projections)
     return reading
+
+
+def _phrases_apart(words: Sequence[str], covered: list[bool], lexicon: Lexicon) -> set[int]:
+    """Silent and contrast entries of several words found among the words no phrase read (LINE PLACEMENT, NON
+    IONIC; entries may overlap: CENTRAL LINE PL): their words marked covered, and the positions where a contrast
+    entry starts returned, to be read as a contrast word."""
+    read_by_phrase = list(covered)
+    contrast_at: set[int] = set()
+    entries = [*((p, False) for p in lexicon.silent_phrases), *((p, True) for p in lexicon.contrast_phrases)]
+    for i in range(len(words)):
+        for phrase, is_contrast in entries:
+            end = i + len(phrase)
+            if tuple(words[i:end]) != phrase or any(read_by_phrase[i:end]):
+                continue
+            for j in range(i + 1 if is_contrast else i, end):
+                covered[j] = True
+            if is_contrast:
+                contrast_at.add(i)
+    return contrast_at
 
 
 def _side_decubitus(reading: Reading, lexicon: Lexicon) -> None:
@@ -659,7 +702,7 @@ def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
                 or not word.isalpha() or (i + 1 < len(words) and word + words[i + 1] in lexicon.phrases)):
             completed.append(word)
             continue
-        pairs = _glued_words(word, lexicon)
+        pairs = _fewest(_glued_words(word, lexicon))
         if len(pairs) == 1:  # vocabulary words written as one (CHESTPA, PELVISAP, ABDPELVIS, PELVISBONEBIOPSY)
             completed += pairs[0]
             continue
@@ -668,6 +711,12 @@ def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
             fits = _alike(_mistyped(word, lexicon), lexicon)
         completed.append(fits[0] if len(fits) == 1 else word)
     return completed
+
+
+def _fewest(ways: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The ways of reading a word apart with the fewest words (CHESTABDPEL: CHEST ABDPEL, not CHEST ABD PEL)."""
+    fewest = min((len(w) for w in ways), default=0)
+    return [w for w in ways if len(w) == fewest]
 
 
 def _alike(fits: list[str], lexicon: Lexicon) -> list[str]:
@@ -752,6 +801,7 @@ def _merge(readings: Sequence[Reading]) -> Reading:
             merged.assumed.setdefault(name, value)
         merged.phrases += r.phrases
         merged.unread += r.unread
+        merged.contrast_either = merged.contrast_either or r.contrast_either
     return merged
 
 

@@ -370,6 +370,34 @@ def test_vocabulary_4_17_reads_cancer_words_of_a_pet_and_screening_mammography_a
     assert screening.candidates[0].code == "72142-3" and "unsaid:laterality" not in screening.rule
 
 
+@pytest.mark.parametrize(("modalities", "description", "code"), [
+    ("MR", "MRI BREAST BILAT W+ OR WO CONT", "30795-9"),  # with or without: neither, whatever word follows
+    ("CT", "CT ANGIO HEAD W OR WO CONTRAST", "36830-8"),  # an angiogram's own contrast, not WO and W
+    ("CT", "CT CHEST NON IONIC", "24628-0"),  # a contrast entry of two words read where they stand apart
+    ("CT", "CT_CHESTABDPEL_W_CON", "72254-6"),  # read apart into the fewest words (CHEST ABDPEL)
+    ("CT", "O_CT_LWR_EXT_W_O_CONTRAST_RIGHT", "36454-7"),
+    ("MR", "MRI JNT OF LWR EXTRE W/O DYE - LEFT", "36453-9"),
+    ("CT", "CT TRUNK", "87869-4"),
+    ("CT,PT", "NM_PET_SCAN_SKULL_THIGHS_", "58741-0"),  # (4.17: the skull alone, PT Brain)
+    ("CT", "TK J. BRZ. I M.M", "44115-4"),  # Polish: jama brzuszna i miednica mniejsza
+    ("CT", "Abdomen^KLP_JB_M (Adult)", "87869-4"),  # klatka piersiowa, jama brzuszna (M alone: not read)
+])
+def test_vocabulary_4_18_readings(modalities: str, description: str, code: str) -> None:
+    mods = frozenset(modalities.split(","))
+    result = READER.map("PT" if "PT" in mods else sorted(mods)[0], study_description=description,
+                        study_modalities=mods)
+    assert result.candidates and result.candidates[0].code == code, (result.rule, result.candidates)
+
+
+def test_vocabulary_4_18_reads_word_list_entries_of_several_words_and_reviews_a_torso_pet() -> None:
+    reading, _, _ = READER.read("CR", ["CHEST AP PORT CENTRAL LINE PL"], None, frozenset({"CR"}))
+    assert reading.unread == []  # CENTRAL LINE and LINE PL are silent entries, overlapping
+    either, _, _ = READER.read("MR", ["MR BREAST W OR WO CONT"], None, frozenset({"MR"}))
+    assert either.contrast == set() and either.contrast_either  # not "WO CONT"
+    torso = READER.map("PT", study_description="NMPET_CT_trunk", study_modalities=frozenset({"CT", "PT"}))
+    assert torso.status == "review"  # no code names a PET of the trunk
+
+
 def test_a_modality_glued_to_words_is_read_apart_only_one_way() -> None:
     from services.harmonize.procedure import _camel_words, _modality_glued
 
