@@ -1424,7 +1424,9 @@ class ProcedureMapper:
             ("views", reading.views.said, vs),
         ) if said and score <= CONTRADICTION]
         # laterality
-        ls = _laterality_score(reading.laterality_value, p.laterality)
+        laterality, how = pick("laterality", reading.laterality_value)  # HIPS: both, unless a side is said
+        ls = _laterality_score(laterality, p.laterality)
+        note(how, "laterality", p.laterality is not None and laterality == p.laterality)
         if reading.laterality and ls <= CONTRADICTION:
             contradicted.append("laterality")
         parts.append((w["laterality"], ls))

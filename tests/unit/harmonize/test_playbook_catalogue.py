@@ -398,6 +398,20 @@ def test_vocabulary_4_18_reads_word_list_entries_of_several_words_and_reviews_a_
     assert torso.status == "review"  # no code names a PET of the trunk
 
 
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("DX", "XR KNEES 3 VIEWS", "36310-1"),  # a paired part in the plural: both sides
+    ("DX", "HIPS 2 OR MORE VIEWS", "26130-5"),
+    ("MR", "MR BREASTS W AND WO", "36277-2"),
+    ("DX", "XR LEFT HIPS", "26131-3"),  # a side said stands
+    ("MG", "MAMMO SCREENING", "26175-0"),  # screening mammography: both breasts
+    ("MG", "MAMMO SCREENING LEFT", "26176-8"),
+])
+def test_vocabulary_4_19_reads_a_paired_part_in_the_plural_as_both_sides(modality: str, description: str,
+                                                                          code: str) -> None:
+    result = build_mapper().map(modality, study_description=description, study_modalities=frozenset({modality}))
+    assert result.candidates and result.candidates[0].code == code, (result.rule, result.candidates)
+
+
 def test_a_modality_glued_to_words_is_read_apart_only_one_way() -> None:
     from services.harmonize.procedure import _camel_words, _modality_glued
 
