@@ -206,7 +206,7 @@ def evaluate_midrc(show_errors: bool) -> dict[str, Any]:
     for r in rows:
         if not held_out(r) and r.key:
             reading, used, _ = reader.read(row_modality(r), [r.description], None, r.modalities)
-            groups[_signature(reading.attributes(used))][r.code] += 1
+            groups[_signature(reading.attributes(used), reading.laterality_value)][r.code] += 1
     ceiling = sum(max(c.values()) for c in groups.values()) / max(1, sum(sum(c.values()) for c in groups.values()))
     stats.update({
         "label_consistency_ceiling_development": ceiling,

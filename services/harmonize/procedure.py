@@ -140,7 +140,8 @@ class Reading:
             return None
         if "bilateral" in self.laterality or {"left", "right"} <= self.laterality:
             return "bilateral"
-        return next(iter(self.laterality))
+        sides = self.laterality - {UNILATERAL}  # UNILAT LEFT: the left
+        return next(iter(sides)) if sides else UNILATERAL
 
     def given(self, attribute: str) -> set[str]:
         """A set attribute (regions, qualifiers, projections, timing) as said, implied and assumed together."""
@@ -174,7 +175,8 @@ class Reading:
             modality=modality,
             regions=sorted(self.regions or set(with_defaults("regions", set()) or ())),
             contrast=with_defaults("contrast", self.contrast_value),
-            laterality=self.laterality_value,
+            # the events' laterality names a side or both: one side unsaid (UNILAT) is told by the code alone
+            laterality=None if self.laterality_value == UNILATERAL else self.laterality_value,
             views=views.label(),
             timing=sorted(self.timing),
             qualifiers=sorted(self.qualifiers | set(self.implied.get("qualifiers", ()))
@@ -205,6 +207,8 @@ class Default:
 
 #: The contrast value of "with or without" (W OR WO): which one is not said.
 CONTRAST_EITHER = "EITHER"
+#: The laterality of one side, which one unsaid (MR Breast - unilateral).
+UNILATERAL = "unilateral"
 
 #: A word cut short by a field's length keeps at least this many letters, and lacks at most MAX_CUT of them.
 MIN_CUT_WORD = 5
@@ -806,8 +810,13 @@ def _merge(readings: Sequence[Reading]) -> Reading:
 
 
 def _near(values: set[str]) -> set[str]:
-    """Values that do not contradict `values` (contrast WO_W contains W and WO)."""
-    return {"W", "WO"} if "WO_W" in values else set()
+    """Values that do not contradict `values` (contrast WO_W contains W and WO; one side and the left)."""
+    near = {"W", "WO"} if "WO_W" in values else set()
+    if UNILATERAL in values:
+        near |= {"left", "right"}
+    if values & {"left", "right"}:
+        near.add(UNILATERAL)
+    return near
 
 
 def _attribute(reading: Reading, name: str) -> Any:
@@ -1035,6 +1044,8 @@ class ProcedureMapper:
             self._by_modality.setdefault(p.modality, []).append(p)
         self._region_scores: dict[tuple[frozenset[str], frozenset[str]], float] = {}
         self._region_sets = {frozenset(p.regions) for p in catalogue if len(p.regions) > 1}
+        #: (modality, region) of the codes of one side unsaid (MR Breast - unilateral)
+        self._one_side_coded = {(p.modality, r) for p in catalogue if p.laterality == UNILATERAL for r in p.regions}
         self.policy = policy
         self.reviewed = reviewed or ReviewedRules()
         excluded = set(exclude_keys)
@@ -1098,7 +1109,7 @@ class ProcedureMapper:
             code, confidence, rule_name = self._confidence(reading, ranked)
             unsaid: frozenset[str] | None = None
             if reading.phrases and not reading.region_from_header and "contradicts" not in rule_name:
-                voted = self._votes(_signature(attributes), code, confidence, rule_name)
+                voted = self._votes(_signature(attributes, reading.laterality_value), code, confidence, rule_name)
                 # a convention does not give the description a purpose or tracer it does not say (an FDG code for
                 # "PET SARCOMA"); conventions of views and projections stand (which portable chest code)
                 if voted[0] == code:
@@ -1197,8 +1208,10 @@ class ProcedureMapper:
                 dropped.add(r)
         weights = self.policy.qualifier_weights
         dropped |= {q for q in reading.qualifiers - p.qualifiers if weights.get(q, 1.0) >= 1.0}
-        if reading.laterality and not p.laterality and p.regions & said & self.lexicon.sided_regions:
-            dropped.add("laterality")  # "钼靶-双乳" -> "MG Breast Views"
+        one_side = reading.laterality_value == UNILATERAL
+        if (reading.laterality and not p.laterality and p.regions & said & self.lexicon.sided_regions
+                and (not one_side or any((p.modality, r) in self._one_side_coded for r in p.regions))):
+            dropped.add("laterality")  # "钼靶-双乳" -> "MG Breast Views"; one knee unsaid -> "MR Knee" drops nothing
         if reading.views.low is not None and reading.views.high is not None and not p.views.said:
             dropped.add("views")  # "SCOLIOSIS STUDY 2 OR 3 VIEWS" -> "... Views for scoliosis"
         return frozenset(dropped)
@@ -1255,7 +1268,8 @@ class ProcedureMapper:
             modality = ("PT" if "PT" in mods else mods[0]) if mods else None
             reading, used, _ = self.read(modality, [row.description], None, row.modalities)
             if reading.phrases:
-                votes.setdefault(_signature(reading.attributes(used)), Counter())[row.code] += 1
+                signature = _signature(reading.attributes(used), reading.laterality_value)
+                votes.setdefault(signature, Counter())[row.code] += 1
         return votes
 
     def _votes(self, signature: tuple[Any, ...], code: str, confidence: float, rule: str) -> tuple[str, float, str]:
@@ -1587,8 +1601,9 @@ def _states_within(a: Procedure, b: Procedure) -> bool:
     return a_count is None or (b_count is not None and _range_relation(b_count, a_count) in ("same", "inside"))
 
 
-def _signature(a: PlaybookAttributes) -> tuple[Any, ...]:
-    return (a.modality, tuple(a.regions), a.contrast, a.laterality, a.views, tuple(a.timing), tuple(a.qualifiers))
+def _signature(a: PlaybookAttributes, laterality: str | None) -> tuple[Any, ...]:
+    """What makes two readings alike for MIDRC's votes (the reading's laterality: one side unsaid included)."""
+    return (a.modality, tuple(a.regions), a.contrast, laterality, a.views, tuple(a.timing), tuple(a.qualifiers))
 
 
 def _compatible(row_modalities: frozenset[str], modality: str | None) -> bool:
@@ -1616,8 +1631,10 @@ def _laterality_score(said: str | None, code: str | None) -> float:
         return 1.0
     if code is None:
         return 0.7
+    if code == UNILATERAL and said in ("left", "right"):
+        return 0.8  # true, but says less than the side said (more than a code of no side)
     if said is None:
-        return 0.3
+        return 0.25 if code == UNILATERAL else 0.3  # nothing said: one side is the less likely guess
     return 0.0
 
 

@@ -412,6 +412,36 @@ def test_vocabulary_4_19_reads_a_paired_part_in_the_plural_as_both_sides(modalit
     assert result.candidates and result.candidates[0].code == code, (result.rule, result.candidates)
 
 
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("MR", "MR BREAST UNILAT", "46299-4"),  # MR Breast - unilateral: one side, which one unsaid
+    ("MR", "MRI BREAST/UNILAT WO/WITH CON", "43528-9"),
+    ("MR", "MR BREAST UNILAT LEFT W&WO CONT", "36278-0"),  # the side said: that side's code
+    ("MG", "MAMMO SCREENING UNILATERAL", "46356-2"),
+    ("CR", "RIBS UNILATERAL 2 VIEWS", "83040-6"),
+    ("MR", "MR KNEE UNILATERAL", "24802-1"),  # no code of one knee unsaid: the knee, not reviewed for it
+    ("MG", "3-D Tomo Mammogram", "86463-7"),  # nothing said of the side: not one side
+])
+def test_vocabulary_4_20_reads_one_side_unsaid(modality: str, description: str, code: str) -> None:
+    result = build_mapper().map(modality, study_description=description, study_modalities=frozenset({modality}))
+    assert result.candidates and result.candidates[0].code == code, (result.rule, result.candidates)
+    if modality == "MR" and "KNEE" in description:
+        assert result.status == "mapped" and "drops" not in result.rule
+
+
+def test_one_side_unsaid_is_dropped_only_where_codes_of_one_side_exist() -> None:
+    ribs = build_mapper().map("DX", study_description="RIBS - UNILATERAL NO CHEST-CS")
+    assert ribs.status == "review" and "drops:laterality" in ribs.rule  # ribs have codes of one side unsaid
+
+
+def test_one_side_unsaid_gives_way_to_a_side_said_and_stays_out_of_the_events() -> None:
+    from services.harmonize.procedure import Reading
+
+    reading = Reading(laterality={"unilateral", "left"})
+    assert reading.laterality_value == "left"
+    alone = Reading(laterality={"unilateral"})
+    assert alone.laterality_value == "unilateral" and alone.attributes("MR").laterality is None
+
+
 def test_a_modality_glued_to_words_is_read_apart_only_one_way() -> None:
     from services.harmonize.procedure import _camel_words, _modality_glued
 
