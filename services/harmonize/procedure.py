@@ -275,6 +275,11 @@ class Lexicon:
         return self.single_words | self.with_words | self.contrast_words
 
     @cached_property
+    def phrases_apart(self) -> tuple[tuple[tuple[str, ...], bool], ...]:
+        """The silent and contrast entries of several words, each with whether it is a contrast entry."""
+        return (*((p, False) for p in sorted(self.silent_phrases)), *((p, True) for p in sorted(self.contrast_phrases)))
+
+    @cached_property
     def glue_words(self) -> frozenset[str]:
         """The words a word written as several is read apart into: one-word phrases, silent words of
         MIN_GLUED_PART letters or more (BONE in PELVISBONEBIOPSY), contrast and with words of three letters or
@@ -570,9 +575,8 @@ def _phrases_apart(words: Sequence[str], covered: list[bool], lexicon: Lexicon) 
     entry starts returned, to be read as a contrast word."""
     read_by_phrase = list(covered)
     contrast_at: set[int] = set()
-    entries = [*((p, False) for p in lexicon.silent_phrases), *((p, True) for p in lexicon.contrast_phrases)]
     for i in range(len(words)):
-        for phrase, is_contrast in entries:
+        for phrase, is_contrast in lexicon.phrases_apart:
             end = i + len(phrase)
             if tuple(words[i:end]) != phrase or any(read_by_phrase[i:end]):
                 continue
