@@ -667,10 +667,7 @@ def _modality_glued(word: str, lexicon: Lexicon) -> tuple[str, ...] | None:
         if word.startswith(prefix) and len(word) > len(prefix) + 1:
             ways += [(prefix, *w) for w in _segmentations(word[len(prefix):], lexicon.modality_glue_words,
                                                           MAX_MODALITY_GLUED)]
-    if not ways:
-        return None
-    fewest = min(len(w) for w in ways)
-    best = [w for w in ways if len(w) == fewest]
+    best = _fewest(ways)
     return best[0] if len(best) == 1 else None
 
 
