@@ -1124,7 +1124,7 @@ class ProcedureMapper:
                         (code, confidence, rule_name), unsaid = voted, winner_unsaid
             if unsaid is None:
                 unsaid = self.unsaid(reading, self.catalogue[code])
-            dropped = self.dropped(reading, self.catalogue[code])
+            dropped = self.dropped(reading, self.catalogue[code], unspecified_purposes=True)
             if unsaid or dropped:
                 confidence = min(confidence, self.policy.confidence["unsaid_cap"])
                 if unsaid:
@@ -1184,19 +1184,23 @@ class ProcedureMapper:
                 unsaid.add("projections")  # "CHEST DECUBITUS" -> "XR Chest AP left lateral-decubitus"
         return self.unsaid_regions(reading, p) | unsaid
 
-    def dropped(self, reading: Reading, p: Procedure) -> frozenset[str]:
+    def dropped(self, reading: Reading, p: Procedure, *, unspecified_purposes: bool = False) -> frozenset[str]:
         """What the description says and code `p` leaves out: regions examined on their own (procedure_terms.yaml
         own_regions) that `p` replaces by a region containing them (sinuses -> "CT Head", a finger -> "XR Hand"),
         regions `p` does not reach at all (neither the same, a containing nor a contained region),
         purposes weighing 1 or more in the policy that `p` lacks (an MR angiogram -> "MR Brain"), and the side of
         a paired part when `p` names none; the PET of a PET or PET/CT when `p` is a CT code and the description
-        names no CT of its own ("CT CHEST (PETCT)")."""
+        names no CT of its own ("CT CHEST (PETCT)"). An "Unspecified body region" code drops no anatomy, and drops
+        a purpose only with `unspecified_purposes` (the emitted code's confidence: a guided injection is not
+        "CT Guidance for biopsy of Unspecified body region"; the ranking keeps it before codes of other anatomy)."""
         said = set(reading.regions) | set(reading.implied.get("regions", ()))
         pet = frozenset({"PET"}) if (reading.modalities & {"PT", "PT+CT"} and "CT" not in reading.modalities
                                      and p.modality == "CT") else frozenset()
+        weights = self.policy.qualifier_weights
+        purposes = {q for q in reading.qualifiers - p.qualifiers if weights.get(q, 1.0) >= 1.0}
         if not p.regions or "UNSPECIFIED" in p.regions:
-            return pet
-        dropped = set(pet)
+            return pet | purposes if unspecified_purposes else pet
+        dropped = set(pet) | purposes
         for r in said & self.lexicon.own_regions:
             kept = any(c == r or r in self.lexicon.ancestors(c) for c in p.regions)
             if not kept and any(c in self.lexicon.ancestors(r) for c in p.regions):
@@ -1207,8 +1211,6 @@ class ProcedureMapper:
             related = {r, *self.lexicon.ancestors(r)}
             if not whole_body and not any(c in related or r in self.lexicon.ancestors(c) for c in p.regions):
                 dropped.add(r)
-        weights = self.policy.qualifier_weights
-        dropped |= {q for q in reading.qualifiers - p.qualifiers if weights.get(q, 1.0) >= 1.0}
         one_side = reading.laterality_value == UNILATERAL
         if (reading.laterality and not p.laterality and p.regions & said & self.lexicon.sided_regions
                 and (not one_side or any((p.modality, r) in self._one_side_coded for r in p.regions))):

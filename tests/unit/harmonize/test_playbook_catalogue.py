@@ -299,7 +299,7 @@ def test_vocabulary_4_11_readings(modality: str, description: str, code: str) ->
 @pytest.mark.parametrize(("modality", "description", "code"), [
     ("CT", "CT ABD PEL W ORAL", "44115-4"),  # oral contrast says nothing of IV contrast
     ("CT", "CT_Abd_Pelv_w_IV_and_PO_cont", "36813-4"),  # IV said too
-    ("CT", "CT Biopsy BoneMarrow", "25044-9"),  # the marrow is no region of the catalogue
+    ("CT", "CT Biopsy BoneMarrow", "37211-0"),  # glued BONEMARROW read apart: "CT Guidance for biopsy of Bone marrow"
     ("CT", "Thorax2CAP_Adult_", "87869-4"),  # a word glued to a number
     ("MG", "Mamm bil screen", "26175-0"),  # MG Breast - bilateral Screening
 ])
@@ -440,6 +440,40 @@ def test_one_side_unsaid_gives_way_to_a_side_said_and_stays_out_of_the_events() 
     assert reading.laterality_value == "left"
     alone = Reading(laterality={"unilateral"})
     assert alone.laterality_value == "unilateral" and alone.attributes("MR").laterality is None
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "CT_GUIDED_BIOPSY_BONE_DEEP", "43567-7"),  # CT Guidance for deep biopsy of Bone
+    ("CT", "CT NEEDLE BIOPSY BONE", "35891-1"),  # ... percutaneous biopsy of Bone
+    ("CT", "CT_BONE_MARROW_BIOPSY", "37211-0"),
+    ("CT", "IN_BIOPSY_ABDOMINAL_RETROPERIT_PERC", "44117-0"),  # the retroperitoneum inside the abdomen
+    ("CT", "LUNG__ASPIRATION", "24822-9"),  # fluid aspiration, not a biopsy
+    ("CT", "FNA, WITH IMAGING GUIDANCE - CT", "30580-5"),  # with guidance: not with contrast
+    ("CT", "CT_Guided_Liver_Biopsy_and_or_FNA", "24812-0"),  # a biopsy, a fine-needle one if need be
+    ("US", "IR Needle Guidance W US", "64993-9"),  # US Guidance for placement of needle in Unspecified body region
+    ("MG", "MAMMO NEEDLE LOCALIZATION LEFT", "26316-0"),  # ... needle localization of mass of Breast - left
+    ("CT", "CT GUIDED DRAINAGE OF ABSCESS PELVIS", "42286-5"),
+    ("US", "US GUIDED FNA THYROID", "38019-6"),
+    ("MR", "MRI BRAIN WITH INJ - MHDI", "24589-4"),  # INJ alone: contrast injected, no guided injection
+])
+def test_vocabulary_4_21_reads_guided_procedures(modality: str, description: str, code: str) -> None:
+    result = build_mapper().map(modality, study_description=description, study_modalities=frozenset({modality}))
+    assert result.candidates and result.candidates[0].code == code, (result.rule, result.candidates)
+
+
+def test_an_unspecified_region_code_dropping_the_procedure_said_is_not_emitted() -> None:
+    """No CT code of a guided injection of an unspecified region: the biopsy code is the nearest, reviewed."""
+    result = build_mapper().map("CT", study_description="CT GUIDED NEEDLE INJ,B")
+    assert result.status == "review" and "drops:injection" in result.rule
+    assert result.candidates[0].code == "25044-9"
+    placement = build_mapper().map("CT", study_description="CT_Guided_Needle_Placement")
+    assert placement.status == "review"  # the one CT code of a needle placed says "deep"
+
+
+def test_an_abscess_study_is_no_drainage() -> None:
+    mapper = build_mapper()
+    assert mapper.catalogue["39811-5"].qualifiers == frozenset({"abscess"})  # SPECT ... for abscess
+    assert {"guidance", "drainage", "abscess"} <= mapper.catalogue["30578-9"].qualifiers
 
 
 def test_a_modality_glued_to_words_is_read_apart_only_one_way() -> None:
