@@ -1229,8 +1229,8 @@ class ProcedureMapper:
         if not said or not p.regions or "UNSPECIFIED" in p.regions:
             return frozenset()
         containing = {a for r in said for a in self.lexicon.ancestors(r)}
-        if p.modality in WHOLE_BODY_MODALITIES:  # tumour imaging of any site covers the whole body
-            containing.add("WHOLEBODY")
+        if p.modality in WHOLE_BODY_MODALITIES and "tumor_localization" in reading.qualifiers:
+            containing.add("WHOLEBODY")  # tumour imaging of a cancer's site covers the whole body (not "PET liver")
         return frozenset(r for r in p.regions if r not in said and r not in containing)
 
     # ---- steps
@@ -1327,8 +1327,10 @@ class ProcedureMapper:
 
     def _rank(self, reading: Reading, modality: str | None, families: frozenset[str]) -> list[tuple[Procedure, Score]]:
         allowed = set(families) | ({modality} if modality else set())
-        if modality == "PT+CT":  # a PET code only where the study holds PET series (a CT study named PET/CT: not)
-            allowed |= {"CT"} | ({"PT"} if not families or families & {"PT", "PT+CT"} else set())
+        if modality == "PT+CT":  # a PET code only where the study holds PET series (a CT study named PET/CT: not),
+            # a CT code only where the series may be the CT (a PET series is not given one)
+            allowed |= ({"CT"} if not families or "CT" in families else set()) | (
+                {"PT"} if not families or families & {"PT", "PT+CT"} else set())
         codes = ([p for m in sorted(allowed) for p in self._by_modality.get(m, ())] if allowed
                  else list(self.catalogue.values()))
         scored = [(p, self._score(reading, p, modality)) for p in codes]

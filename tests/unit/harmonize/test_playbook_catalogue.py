@@ -476,6 +476,26 @@ def test_an_abscess_study_is_no_drainage() -> None:
     assert {"guidance", "drainage", "abscess"} <= mapper.catalogue["30578-9"].qualifiers
 
 
+def test_a_pet_series_of_a_pet_ct_study_weighs_no_ct_code() -> None:
+    """The PET series of a PET/CT study can carry a PET or PET/CT code, never a CT one: a CT code is no runner-up
+    lowering the confidence of the PET code (vocabulary 4.22)."""
+    result = build_mapper().map("PT", study_description="PET1_PETCT_WholeBody_Adult_",
+                                study_modalities=frozenset({"CT", "PT"}))
+    assert result.status == "mapped" and result.code == "44139-4"  # PT Whole body
+    catalogue = build_mapper().catalogue
+    assert all(catalogue[c.code].modality != "CT" for c in result.candidates)
+    ct = build_mapper().map("CT", study_description="PET1_PETCT_WholeBody_Adult_",
+                            study_modalities=frozenset({"CT", "PT"}))
+    assert {catalogue[c.code].modality for c in ct.candidates} & {"CT", "PT+CT"}  # its CT series still may
+
+
+def test_a_pet_of_an_organ_is_not_a_whole_body_pet_unless_a_cancer_is_said() -> None:
+    mapper = build_mapper()
+    liver = mapper.map("PT", study_description="PET-CT WATROBA", study_modalities=frozenset({"CT", "PT"}))
+    assert liver.candidates[0].code == "44139-4" and liver.status == "review"  # no PET code of the liver
+    assert "unsaid:WHOLEBODY" in liver.rule
+
+
 def test_a_modality_glued_to_words_is_read_apart_only_one_way() -> None:
     from services.harmonize.procedure import _camel_words, _modality_glued
 
