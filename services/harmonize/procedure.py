@@ -1327,10 +1327,9 @@ class ProcedureMapper:
 
     def _rank(self, reading: Reading, modality: str | None, families: frozenset[str]) -> list[tuple[Procedure, Score]]:
         allowed = set(families) | ({modality} if modality else set())
-        if modality == "PT+CT":  # a PET code only where the study holds PET series (a CT study named PET/CT: not),
-            # a CT code only where the series may be the CT (a PET series is not given one)
-            allowed |= ({"CT"} if not families or "CT" in families else set()) | (
-                {"PT"} if not families or families & {"PT", "PT+CT"} else set())
+        if modality == "PT+CT":  # a PET code only where the study holds PET series (a CT study named PET/CT: not); a
+            # CT code only where the series may be the CT, whose families hold CT already (a PET series: none)
+            allowed |= {"CT", "PT"} if not families else ({"PT"} if families & {"PT", "PT+CT"} else set())
         codes = ([p for m in sorted(allowed) for p in self._by_modality.get(m, ())] if allowed
                  else list(self.catalogue.values()))
         scored = [(p, self._score(reading, p, modality)) for p in codes]
