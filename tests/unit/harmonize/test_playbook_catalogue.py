@@ -461,6 +461,12 @@ def test_vocabulary_4_21_reads_guided_procedures(modality: str, description: str
     assert result.candidates and result.candidates[0].code == code, (result.rule, result.candidates)
 
 
+def test_a_soft_tissue_biopsy_keeps_the_biopsy() -> None:
+    """Soft tissue is read as a target only in a procedure's words, which keep the procedure (vocabulary 4.23)."""
+    result = build_mapper().map("CT", study_description="CT_Biopsy_Soft")
+    assert result.status == "mapped" and result.code == "89959-1"  # CT Guidance for biopsy of Soft tissue
+
+
 def test_an_unspecified_region_code_dropping_the_procedure_said_is_not_emitted() -> None:
     """No CT code of a guided injection of an unspecified region: the biopsy code is the nearest, reviewed."""
     result = build_mapper().map("CT", study_description="CT GUIDED NEEDLE INJ,B")
