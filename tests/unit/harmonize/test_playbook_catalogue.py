@@ -502,6 +502,19 @@ def test_a_pet_of_an_organ_is_not_a_whole_body_pet_unless_a_cancer_is_said() -> 
     assert "unsaid:WHOLEBODY" in liver.rule
 
 
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "CHEST_ABDOMEN_PELVIS_WITH_71260_74177", "72254-6"),  # CPT numbers: with contrast
+    ("CT", "CT CHEST (CPT=71250)", "29252-4"),  # CT Chest WO contrast
+    ("CT", "CT_LUNG__MEDIASTINUM_32405_77012", "35895-2"),  # a lung biopsy under CT guidance
+    ("CT", "CT GUIDED BIOPSY LUNG MEDIASTINUM", "35895-2"),  # the lung and the mediastinum: the chest
+    ("CT", "CT NL MEDIASTINUM-LUNG", "35895-2"),  # a site's CT needle procedure
+])
+def test_vocabulary_4_24_reads_cpt_numbers_and_the_lung_with_the_mediastinum(modality: str, description: str,
+                                                                            code: str) -> None:
+    result = build_mapper().map(modality, study_description=description, study_modalities=frozenset({modality}))
+    assert result.status == "mapped" and result.code == code, (result.rule, result.candidates)
+
+
 def test_a_modality_glued_to_words_is_read_apart_only_one_way() -> None:
     from services.harmonize.procedure import _camel_words, _modality_glued
 
