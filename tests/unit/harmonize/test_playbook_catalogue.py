@@ -9,6 +9,8 @@ from services.harmonize.procedure import build_mapper, read_midrc_table
 
 #: Without MIDRC's rows: every answer comes from reading the description.
 READER = build_mapper(exclude_keys={row.key for row in read_midrc_table()})
+#: The mapper as deployed (MIDRC's rows included), built once for the module.
+MAPPER = build_mapper()
 
 
 @pytest.mark.parametrize(("modality", "description", "code"), [
@@ -366,7 +368,7 @@ def test_vocabulary_4_17_readings(modalities: str, description: str, code: str) 
 def test_vocabulary_4_17_reads_cancer_words_of_a_pet_and_screening_mammography_as_bilateral() -> None:
     pet = READER.map("PT", study_description="PET_SARCOMA", study_modalities=frozenset({"CT", "PT"}))
     assert pet.candidates[0].code == "44136-0" and "unread" not in pet.rule
-    screening = build_mapper().map("MG", study_description="MAM Tomo Screening", study_modalities=frozenset({"MG"}))
+    screening = MAPPER.map("MG", study_description="MAM Tomo Screening", study_modalities=frozenset({"MG"}))
     assert screening.candidates[0].code == "72142-3" and "unsaid:laterality" not in screening.rule
 
 
@@ -408,7 +410,7 @@ def test_vocabulary_4_18_reads_word_list_entries_of_several_words_and_reviews_a_
 ])
 def test_vocabulary_4_19_reads_a_paired_part_in_the_plural_as_both_sides(modality: str, description: str,
                                                                           code: str) -> None:
-    result = build_mapper().map(modality, study_description=description, study_modalities=frozenset({modality}))
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
     assert result.candidates and result.candidates[0].code == code, (result.rule, result.candidates)
 
 
@@ -422,14 +424,14 @@ def test_vocabulary_4_19_reads_a_paired_part_in_the_plural_as_both_sides(modalit
     ("MG", "3-D Tomo Mammogram", "86463-7"),  # nothing said of the side: not one side
 ])
 def test_vocabulary_4_20_reads_one_side_unsaid(modality: str, description: str, code: str) -> None:
-    result = build_mapper().map(modality, study_description=description, study_modalities=frozenset({modality}))
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
     assert result.candidates and result.candidates[0].code == code, (result.rule, result.candidates)
     if modality == "MR" and "KNEE" in description:
         assert result.status == "mapped" and "drops" not in result.rule
 
 
 def test_one_side_unsaid_is_dropped_only_where_codes_of_one_side_exist() -> None:
-    ribs = build_mapper().map("DX", study_description="RIBS - UNILATERAL NO CHEST-CS")
+    ribs = MAPPER.map("DX", study_description="RIBS - UNILATERAL NO CHEST-CS")
     assert ribs.status == "review" and "drops:laterality" in ribs.rule  # ribs have codes of one side unsaid
 
 
@@ -457,47 +459,43 @@ def test_one_side_unsaid_gives_way_to_a_side_said_and_stays_out_of_the_events() 
     ("MR", "MRI BRAIN WITH INJ - MHDI", "24589-4"),  # INJ alone: contrast injected, no guided injection
 ])
 def test_vocabulary_4_21_reads_guided_procedures(modality: str, description: str, code: str) -> None:
-    result = build_mapper().map(modality, study_description=description, study_modalities=frozenset({modality}))
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
     assert result.candidates and result.candidates[0].code == code, (result.rule, result.candidates)
 
 
 def test_a_soft_tissue_biopsy_keeps_the_biopsy() -> None:
     """Soft tissue is read as a target only in a procedure's words, which keep the procedure (vocabulary 4.23)."""
-    result = build_mapper().map("CT", study_description="CT_Biopsy_Soft")
+    result = MAPPER.map("CT", study_description="CT_Biopsy_Soft")
     assert result.status == "mapped" and result.code == "89959-1"  # CT Guidance for biopsy of Soft tissue
 
 
 def test_an_unspecified_region_code_dropping_the_procedure_said_is_not_emitted() -> None:
     """No CT code of a guided injection of an unspecified region: the biopsy code is the nearest, reviewed."""
-    result = build_mapper().map("CT", study_description="CT GUIDED NEEDLE INJ,B")
+    result = MAPPER.map("CT", study_description="CT GUIDED NEEDLE INJ,B")
     assert result.status == "review" and "drops:injection" in result.rule
     assert result.candidates[0].code == "25044-9"
-    placement = build_mapper().map("CT", study_description="CT_Guided_Needle_Placement")
+    placement = MAPPER.map("CT", study_description="CT_Guided_Needle_Placement")
     assert placement.status == "review"  # the one CT code of a needle placed says "deep"
 
 
 def test_an_abscess_study_is_no_drainage() -> None:
-    mapper = build_mapper()
-    assert mapper.catalogue["39811-5"].qualifiers == frozenset({"abscess"})  # SPECT ... for abscess
-    assert {"guidance", "drainage", "abscess"} <= mapper.catalogue["30578-9"].qualifiers
+    assert MAPPER.catalogue["39811-5"].qualifiers == frozenset({"abscess"})  # SPECT ... for abscess
+    assert {"guidance", "drainage", "abscess"} <= MAPPER.catalogue["30578-9"].qualifiers
 
 
 def test_a_pet_series_of_a_pet_ct_study_weighs_no_ct_code() -> None:
     """The PET series of a PET/CT study can carry a PET or PET/CT code, never a CT one: a CT code is no runner-up
     lowering the confidence of the PET code (vocabulary 4.22)."""
-    result = build_mapper().map("PT", study_description="PET1_PETCT_WholeBody_Adult_",
-                                study_modalities=frozenset({"CT", "PT"}))
+    result = MAPPER.map("PT", study_description="PET1_PETCT_WholeBody_Adult_", study_modalities=frozenset({"CT", "PT"}))
     assert result.status == "mapped" and result.code == "44139-4"  # PT Whole body
-    catalogue = build_mapper().catalogue
+    catalogue = MAPPER.catalogue
     assert all(catalogue[c.code].modality != "CT" for c in result.candidates)
-    ct = build_mapper().map("CT", study_description="PET1_PETCT_WholeBody_Adult_",
-                            study_modalities=frozenset({"CT", "PT"}))
+    ct = MAPPER.map("CT", study_description="PET1_PETCT_WholeBody_Adult_", study_modalities=frozenset({"CT", "PT"}))
     assert {catalogue[c.code].modality for c in ct.candidates} & {"CT", "PT+CT"}  # its CT series still may
 
 
 def test_a_pet_of_an_organ_is_not_a_whole_body_pet_unless_a_cancer_is_said() -> None:
-    mapper = build_mapper()
-    liver = mapper.map("PT", study_description="PET-CT WATROBA", study_modalities=frozenset({"CT", "PT"}))
+    liver = MAPPER.map("PT", study_description="PET-CT WATROBA", study_modalities=frozenset({"CT", "PT"}))
     assert liver.candidates[0].code == "44139-4" and liver.status == "review"  # no PET code of the liver
     assert "unsaid:WHOLEBODY" in liver.rule
 
@@ -511,7 +509,7 @@ def test_a_pet_of_an_organ_is_not_a_whole_body_pet_unless_a_cancer_is_said() -> 
 ])
 def test_vocabulary_4_24_reads_cpt_numbers_and_the_lung_with_the_mediastinum(modality: str, description: str,
                                                                             code: str) -> None:
-    result = build_mapper().map(modality, study_description=description, study_modalities=frozenset({modality}))
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
     assert result.status == "mapped" and result.code == code, (result.rule, result.candidates)
 
 
