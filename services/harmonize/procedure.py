@@ -737,9 +737,14 @@ def _cut_short(word: str, lexicon: Lexicon) -> list[str]:
 
 def _glued_words(word: str, lexicon: Lexicon) -> list[tuple[str, ...]]:
     """The ways `word` is two vocabulary (or silent) words written as one (the first of MIN_GLUED_PART letters or
-    more), or, when it has at least MIN_GLUED_WORD letters, two or three of MIN_GLUED_THREE letters or more."""
+    more; or a with word glued to a contrast word or after a vocabulary word), or, when it has at least
+    MIN_GLUED_WORD letters, two or three of MIN_GLUED_THREE letters or more."""
     words = lexicon.glue_words
     ways: list[tuple[str, ...]] = []
+    if word[:1] in lexicon.with_words and word[1:] in lexicon.contrast_words and len(word) > MIN_GLUED_PART:
+        ways.append((word[:1], word[1:]))  # WCONTRAST
+    if word[-1:] in lexicon.with_words and len(word) > MIN_GLUED_PART and word[:-1] in lexicon.single_words:
+        ways.append((word[:-1], word[-1:]))  # ABDOMENW
     shortest = MIN_GLUED_THREE if len(word) >= MIN_GLUED_WORD else MIN_GLUED_PART
     for k in range(shortest, len(word) - 1):
         head, rest = word[:k], word[k:]

@@ -513,6 +513,29 @@ def test_vocabulary_4_24_reads_cpt_numbers_and_the_lung_with_the_mediastinum(mod
     assert result.status == "mapped" and result.code == code, (result.rule, result.candidates)
 
 
+@pytest.mark.parametrize(("modality", "study", "description", "code"), [
+    ("MR", "MR", "MRI CONTRALATERAL BREAST", "46299-4"),  # the other breast: one side, which one unsaid
+    ("MR", "MR", "CONTRABREAST LEFT", "35954-7"),  # a side said beside it is that side
+    ("MR", "MR", "6667 CONTRA-LAT", "46299-4"),  # the ACRIN 6667 trial's breast MR
+    ("MG", "MG", "SCREENING MAMMO COMBO", "72142-3"),  # Hologic's combo: with tomosynthesis
+    ("MG", "MG", "MAMMO SCR BILAT TOMO", "72142-3"),  # SCR: screening, on a mammogram
+    ("MG", "MG", "MAMMO TOMO DX RIGHT", "72137-3"),  # DX: diagnostic, on a mammogram
+    ("PT", "CT,PT", "PETCT TORSO", "58741-0"),  # a PET of the torso: skull base to mid-thigh
+    ("PT", "PT", "PET RT PLANNING WHOLE", "44139-4"),
+    ("CT", "CT", "CT CHEST/ABDOMENW", "42275-8"),  # W glued to a region
+    ("CT", "CT", "CT_CHEST.WCONTRAST", "24628-0"),  # W glued to the contrast word
+    ("CT", "CT", "CT PULMONARY ARTERY", "36147-7"),  # a CT of the pulmonary arteries is an angiogram
+])
+def test_vocabulary_4_25_readings(modality: str, study: str, description: str, code: str) -> None:
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset(study.split(",")))
+    assert result.candidates[0].code == code, (result.rule, result.candidates)
+
+
+def test_a_study_of_the_contralateral_breast_without_breast_said_is_not_a_breast_code() -> None:
+    result = MAPPER.map("CT", study_description="CT CHEST W CONTRA", study_modalities=frozenset({"CT"}))
+    assert result.code == "24628-0"  # CONTRA alone stays the contrast word cut short
+
+
 def test_a_modality_glued_to_words_is_read_apart_only_one_way() -> None:
     from services.harmonize.procedure import _camel_words, _modality_glued
 
