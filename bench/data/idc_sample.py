@@ -20,8 +20,9 @@ modality and description, at most PER_COLLECTION rows of one collection; the fir
 sample (labelled after the vocabulary was frozen, a blind measure), the next DEVELOPMENT_SIZE the development
 sample, and the rest of that ranking a second test sample (labelled after vocabulary 4.9 was frozen). The rows
 the cap left out, ranked again the same way (none sharing a normalised description with a ranking before), are
-the second development sample; those the cap left out of that ranking, ranked again, the third; and the rows of
-the next three such rankings, together, the fourth. `id` is the row's line in the source file.
+the second development sample; those the cap left out of that ranking, ranked again, the third; the rows of the
+next three such rankings, together, the fourth; and the rows of the eight rankings after those, the fifth. `id` is
+the row's line in the source file.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ DEVELOPMENT_2_OUTPUT = HERE / "idc_development_2.csv"
 TEST_2_OUTPUT = HERE / "idc_sample_2.csv"
 DEVELOPMENT_3_OUTPUT = HERE / "idc_development_3.csv"
 DEVELOPMENT_4_OUTPUT = HERE / "idc_development_4.csv"
+DEVELOPMENT_5_OUTPUT = HERE / "idc_development_5.csv"
 COLUMNS = ["id", "modality", "description", "collection", "studies"]
 SAMPLE_SALT = "radcurate-idc-sample-1:"
 SAMPLE_SIZE = 320
@@ -56,6 +58,8 @@ TEST_2_SIZE = 574
 DEVELOPMENT_3_SIZE = 273
 #: The rankings after the third, whose rows together are the fourth development sample.
 DEVELOPMENT_4_RANKINGS = 3
+#: The rankings after those, whose rows together are the fifth.
+DEVELOPMENT_5_RANKINGS = 8
 PER_COLLECTION = 24
 IMAGE_MODALITIES = frozenset({"CT", "MR", "CR", "DX", "US", "PT", "NM", "MG", "XA", "RF"})
 LICENCES = frozenset({"CC BY 3.0", "CC BY 4.0"})
@@ -159,13 +163,15 @@ def main(argv: list[str] | None = None) -> int:
             known |= {key(r["description"]) for r in csv.DictReader(f)}
     rows = read_source()
     rankings: list[list[dict[str, str]]] = []
-    for _ in range(3 + DEVELOPMENT_4_RANKINGS):  # the ranking, then the rows each ranking's cap left out, ranked again
+    # the ranking, then the rows each ranking's cap left out, ranked again
+    for _ in range(3 + DEVELOPMENT_4_RANKINGS + DEVELOPMENT_5_RANKINGS):
         rankings.append(ranking(rows, known))
         taken = {r["id"] for r in rankings[-1]}
         rows = [r for r in rows if r["id"] not in taken]
         known = known | {key(r["description"]) for r in rankings[-1]}
     ranked, overflow, overflow_2 = rankings[:3]
-    later = [r for ranking_rows in rankings[3:] for r in ranking_rows]
+    later = [r for ranking_rows in rankings[3:3 + DEVELOPMENT_4_RANKINGS] for r in ranking_rows]
+    last = [r for ranking_rows in rankings[3 + DEVELOPMENT_4_RANKINGS:] for r in ranking_rows]
 
     def sample(chosen: list[dict[str, str]]) -> str:
         return render([{c: r[c] for c in COLUMNS} for r in sorted(chosen, key=lambda r: int(r["id"]))], COLUMNS)
@@ -175,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
                DEVELOPMENT_2_OUTPUT: sample(overflow[:DEVELOPMENT_2_SIZE]),
                TEST_2_OUTPUT: sample(ranked[SAMPLE_SIZE + DEVELOPMENT_SIZE:][:TEST_2_SIZE]),
                DEVELOPMENT_3_OUTPUT: sample(overflow_2[:DEVELOPMENT_3_SIZE]),
-               DEVELOPMENT_4_OUTPUT: sample(later)}
+               DEVELOPMENT_4_OUTPUT: sample(later),
+               DEVELOPMENT_5_OUTPUT: sample(last)}
     return write_samples(outputs, args.check, "IDC samples")
 
 
