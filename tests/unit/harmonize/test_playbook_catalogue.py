@@ -421,7 +421,7 @@ def test_vocabulary_4_19_reads_a_paired_part_in_the_plural_as_both_sides(modalit
     ("MG", "MAMMO SCREENING UNILATERAL", "46356-2"),
     ("CR", "RIBS UNILATERAL 2 VIEWS", "83040-6"),
     ("MR", "MR KNEE UNILATERAL", "24802-1"),  # no code of one knee unsaid: the knee, not reviewed for it
-    ("MG", "3-D Tomo Mammogram", "86463-7"),  # nothing said of the side: not one side
+    ("MG", "3-D Tomo Mammogram", "36625-2"),  # nothing said of the side: not one side (nor both: 4.25)
 ])
 def test_vocabulary_4_20_reads_one_side_unsaid(modality: str, description: str, code: str) -> None:
     result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
@@ -520,6 +520,8 @@ def test_vocabulary_4_24_reads_cpt_numbers_and_the_lung_with_the_mediastinum(mod
     ("MG", "MG", "SCREENING MAMMO COMBO", "72142-3"),  # Hologic's combo: with tomosynthesis
     ("MG", "MG", "MAMMO SCR BILAT TOMO", "72142-3"),  # SCR: screening, on a mammogram
     ("MG", "MG", "MAMMO TOMO DX RIGHT", "72137-3"),  # DX: diagnostic, on a mammogram
+    ("MG", "MG", "DIAGNOSTIC MAMMOGRAM WITH TOMO", "24605-8"),  # every DBT code names a side: tomo dropped
+    ("MG", "MG", "TOMO BDS", "86463-7"),  # German beidseits: both breasts
     ("PT", "CT,PT", "PETCT TORSO", "58741-0"),  # a PET of the torso: skull base to mid-thigh
     ("PT", "PT", "PET RT PLANNING WHOLE", "44139-4"),
     ("CT", "CT", "CT CHEST/ABDOMENW", "42275-8"),  # W glued to a region
