@@ -253,6 +253,8 @@ class Lexicon:
     side_letters: dict[str, str] = field(default_factory=dict)
     #: Parts of a region examined as regions of their own: a code for the containing region drops them.
     own_regions: frozenset[str] = frozenset()
+    #: Extents said more narrowly than a region said with them (skull base to mid-thigh: the whole body).
+    narrowing_regions: dict[str, frozenset[str]] = field(default_factory=dict)
     #: Paired parts examined on one side or both: a code for them that names no side drops the side said.
     sided_regions: frozenset[str] = frozenset()
     #: What a W / WITH before it is "with" when that is not contrast (CHEST W IRIS): phrases as word tuples.
@@ -401,8 +403,10 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
     )
     own_regions = frozenset(raw.get("own_regions", ()))
     sided_regions = frozenset(raw.get("sided_regions", ()))
-    if bad_regions := (own_regions | sided_regions) - parents.keys():
-        raise VocabularyError(f"{TERMS_FILE}: unknown own_regions or sided_regions {sorted(bad_regions)}")
+    narrowing = {str(k): frozenset(v) for k, v in (raw.get("narrowing_regions") or {}).items()}
+    named = own_regions | sided_regions | narrowing.keys() | {r for v in narrowing.values() for r in v}
+    if bad_regions := named - parents.keys():
+        raise VocabularyError(f"{TERMS_FILE}: unknown own, sided or narrowing regions {sorted(bad_regions)}")
     return Lexicon(
         phrases=table,
         anatomy_parents=parents,
@@ -424,6 +428,7 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         side_letters={str(k): str(v) for k, v in (raw.get("side_letters") or {}).items()},
         own_regions=own_regions,
         sided_regions=sided_regions,
+        narrowing_regions=narrowing,
         with_not_contrast=frozenset(tuple(tokens(str(w))) for w in raw.get("with_not_contrast", ())),
         negations=word_list("negations"),
         single_words=single_words,
@@ -692,8 +697,9 @@ def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
     for word in words:
         runs = _RUNS.findall(word) if not is_cjk(word) else []
         if len(runs) > 1 and any(len(r) >= MIN_NUMBERED_WORD
-                                 and (r in lexicon.phrases or len(_glued_words(r, lexicon)) == 1) for r in runs):
-            split += runs  # THORAX1WB, PET1PETCT, 1CAP, 01ACRINCOLONOGRAPHY
+                                 and (r in lexicon.phrases or len(_glued_words(r, lexicon)) == 1
+                                      or (r.isalpha() and _modality_glued(r, lexicon))) for r in runs):
+            split += runs  # THORAX1WB, PET1PETCT, 1CAP, 01ACRINCOLONOGRAPHY, CTCH1
         else:
             split.append(word)
     words = split
@@ -838,7 +844,10 @@ def _attribute(reading: Reading, name: str) -> Any:
 def refine_regions(reading: Reading, lexicon: Lexicon) -> None:
     """Keep the most specific anatomy: implied regions inside a said one replace it (PE: chest -> pulmonary
     arteries), two regions sharing a part name the part (aorta + abdomen), and a region named with one of its
-    parts gives way to the part (chest + pulmonary arteries)."""
+    parts gives way to the part (chest + pulmonary arteries); an extent drops the wider region said with it."""
+    for narrow, wider in lexicon.narrowing_regions.items():
+        if narrow in reading.regions:
+            reading.regions -= wider
     implied = set(reading.implied.get("regions", ()))
     if reading.regions and implied:
         inside = {r for r in implied if lexicon.ancestors(r) & reading.regions}

@@ -522,6 +522,13 @@ def test_vocabulary_4_24_reads_cpt_numbers_and_the_lung_with_the_mediastinum(mod
     ("MG", "MG", "MAMMO TOMO DX RIGHT", "72137-3"),  # DX: diagnostic, on a mammogram
     ("MG", "MG", "DIAGNOSTIC MAMMOGRAM WITH TOMO", "24605-8"),  # every DBT code names a side: tomo dropped
     ("MG", "MG", "TOMO BDS", "86463-7"),  # German beidseits: both breasts
+    ("MG", "MG", "MAMMO 3D RIGHT DIAGNOSTIC", "72137-3"),  # 3D on a mammogram: tomosynthesis
+    ("CT", "CT", "CTCH3", "24627-2"),  # a modality glued to a word, then a number
+    ("CT", "CT", "CT ABDOMEN W0 CONTRAST", "36424-0"),  # W0: WO mistyped
+    ("CT", "CT", "CT_HEAD_W_OUT_CONTRAST", "30799-1"),
+    ("CT", "CT", "CT_ABDOMEN_WITH_BI", "41806-1"),  # not with contrast
+    ("PT", "CT,PT", "PETCT SK-TH", "58741-0"),  # skull base to thigh, abbreviated
+    ("PT", "CT,PT", "PET WHOLE BODY SKULL BASE TO MID THIGH", "58741-0"),  # the extent narrows the whole body
     ("PT", "CT,PT", "PETCT TORSO", "58741-0"),  # a PET of the torso: skull base to mid-thigh
     ("PT", "PT", "PET RT PLANNING WHOLE", "44139-4"),
     ("CT", "CT", "CT CHEST/ABDOMENW", "42275-8"),  # W glued to a region
