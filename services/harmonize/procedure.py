@@ -207,6 +207,9 @@ class Default:
 
 #: The contrast value of "with or without" (W OR WO): which one is not said.
 CONTRAST_EITHER = "EITHER"
+#: The qualifier of a description (or a code's name) giving regions different contrast ("CT CHEST W, ABDOMEN
+#: PELVIS WWO"; "CT Abdomen WO and CT Chest and Abdomen and Pelvis W contrast IV").
+CONTRAST_BY_REGION = "contrast_by_region"
 #: The laterality of one side, which one unsaid (MR Breast - unilateral).
 UNILATERAL = "unilateral"
 
@@ -512,6 +515,7 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
     matches: list[Match[tuple[Term, ...]]] = lexicon.phrases.find(words)
     covered = [False] * len(words)
     starts: dict[int, Term] = {}
+    contrast_at: dict[int, str] = {}  # where each contrast value is said
     for m in matches:
         term = next((t for t in m.value if t.applies(families)), None)
         for i in range(m.start, m.end):
@@ -520,6 +524,8 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
             reading.inapplicable.append(m.phrase)
             continue
         starts.setdefault(m.start, term)
+        if term.means.get("contrast") in ("W", "WO", "WO_W"):
+            contrast_at[m.start] = str(term.means["contrast"])
         reading.phrases.append(m.phrase)
         _apply(reading, term.means)
         for name, value in term.implies.items():
@@ -527,13 +533,14 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
         for name, value in term.assumes.items():
             reading.assumed.setdefault(name, value)
     reading.unread += _unread_cjk(words, matches, lexicon)
-    contrast_at = _phrases_apart(words, covered, lexicon)
+    contrast_words_at = _phrases_apart(words, covered, lexicon)
     contrast_said = bool(reading.contrast)
     bare_contrast = False
+    with_between_regions: list[int] = []  # CHEST W ABDOMEN: with the abdomen, or the chest with contrast
     for i, word in enumerate(words):
         if covered[i] or is_cjk(word):
             continue
-        if i in contrast_at:
+        if i in contrast_words_at:
             bare_contrast = True
         elif word in lexicon.with_words:
             nxt = starts.get(i + 1)
@@ -543,6 +550,9 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
             if not follows_thing and not (i + 1 < len(words) and words[i + 1].isdigit()):
                 reading.contrast.add("W")
                 reading.phrases.append(word)
+                contrast_at[i] = "W"
+            elif nxt is not None and "regions" in nxt.means and _region_before(i, starts):
+                with_between_regions.append(i)
         elif word in lexicon.contrast_words:
             if i > 0 and words[i - 1] in lexicon.negations and not covered[i - 1]:  # NO IVCON
                 reading.contrast.add("WO")
@@ -554,6 +564,7 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
     if bare_contrast and not contrast_said and not reading.contrast and not reading.contrast_either:
         reading.contrast.add("W")  # W OR WO CONTRAST says neither
         reading.phrases.append("CONTRAST")
+    _contrast_by_region(reading, contrast_at, with_between_regions, starts)
     last = len(words) - 1
     if (last > 0 and not covered[last] and words[last] in lexicon.side_letters and covered[last - 1]
             and reading.regions and not reading.laterality):  # HIP R, RIBS L
@@ -572,6 +583,32 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
     if counts is not None:
         reading.views = Views(counts.low, counts.high, reading.views.projections)
     return reading
+
+
+def _region_before(i: int, starts: Mapping[int, Term]) -> bool:
+    """Whether the phrase read last before position `i` names a region."""
+    before = [s for s in starts if s < i]
+    return bool(before) and "regions" in starts[max(before)].means
+
+
+def _contrast_by_region(reading: Reading, contrast_at: Mapping[int, str], with_between_regions: Sequence[int],
+                        starts: Mapping[int, Term]) -> None:
+    """Contrast said apart for different regions: a W of one region and a WO (or WO and W) of another, a region
+    named between them. A W between two regions counts as contrast only when such a WO is said ("CHEST W
+    ABDOMEN PELVIS WWO"; "CHEST W ABDOMEN" is the chest with the abdomen)."""
+    regions_at = [s for s, t in starts.items() if "regions" in t.means]
+    paired: set[int] = set()  # WO+W, WO AND W: without and with, of one region
+    for i, v in contrast_at.items():
+        j = next((j for j in (i + 1, i + 2) if contrast_at.get(j) == "W"), None)
+        if v == "WO" and j is not None and not any(i < r < j for r in regions_at):
+            paired |= {i, j}
+    without = [i for i, v in contrast_at.items() if v in ("WO", "WO_W") and i not in paired]
+    if not without:
+        return
+    withs = [i for i, v in contrast_at.items() if v == "W" and i not in paired] + list(with_between_regions)
+    if any(any(min(w, o) < r < max(w, o) for r in regions_at) for w in withs for o in without):
+        reading.contrast.add("W")
+        reading.qualifiers.add(CONTRAST_BY_REGION)
 
 
 def _phrases_apart(words: Sequence[str], covered: list[bool], lexicon: Lexicon) -> set[int]:

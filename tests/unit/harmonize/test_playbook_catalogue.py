@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.harmonize.procedure import build_mapper, read_midrc_table
+from services.harmonize.procedure import build_mapper, read_midrc_table, read_text
 
 #: Without MIDRC's rows: every answer comes from reading the description.
 READER = build_mapper(exclude_keys={row.key for row in read_midrc_table()})
@@ -538,6 +538,28 @@ def test_vocabulary_4_24_reads_cpt_numbers_and_the_lung_with_the_mediastinum(mod
 def test_vocabulary_4_25_readings(modality: str, study: str, description: str, code: str) -> None:
     result = MAPPER.map(modality, study_description=description, study_modalities=frozenset(study.split(",")))
     assert result.candidates[0].code == code, (result.rule, result.candidates)
+
+
+@pytest.mark.parametrize(("description", "code"), [
+    ("CT CHEST W/ ABD PELVIS W/WO", "87864-5"),  # the chest with contrast, the abdomen and pelvis without and with
+    ("CT ABDOMEN WO+W PELVIS W", "87862-9"),  # the abdomen without and with, the pelvis with
+    ("CT CHEST W ABDOMEN W+WO", "87863-7"),
+    ("CT ABD/PELVIS W/WO", "42274-1"),  # one contrast for both: without and with
+    ("CT ABDOMEN WO+W PELVIS WO+W", "42274-1"),  # each without and with: the same
+    ("CT HEAD AND NECK W/WO", "86972-7"),  # a code of the head and neck without and with entered (4.25)
+])
+def test_contrast_said_apart_for_regions(description: str, code: str) -> None:
+    result = MAPPER.map("CT", study_description=description, study_modalities=frozenset({"CT"}))
+    assert result.candidates[0].code == code, (result.rule, result.candidates)
+
+
+def test_a_w_between_two_regions_is_contrast_only_beside_another_regions_without() -> None:
+    lexicon = READER.lexicon
+    assert read_text("CT CHEST W ABDOMEN", ("CT",), lexicon).contrast == set()  # the chest with the abdomen
+    split = read_text("CT CHEST W ABDOMEN WO", ("CT",), lexicon)
+    assert split.contrast == {"W", "WO"} and "contrast_by_region" in split.qualifiers
+    assert MAPPER.catalogue["87864-5"].qualifiers == frozenset({"contrast_by_region"})
+    assert "contrast_by_region" not in MAPPER.catalogue["72252-0"].qualifiers
 
 
 def test_a_study_of_the_contralateral_breast_without_breast_said_is_not_a_breast_code() -> None:
