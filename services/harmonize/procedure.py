@@ -788,6 +788,8 @@ def _glued_words(word: str, lexicon: Lexicon) -> list[tuple[str, ...]]:
         ways.append((word[:1], word[1:]))  # WCONTRAST
     if word[-1:] in lexicon.with_words and len(word) > MIN_GLUED_PART and word[:-1] in lexicon.single_words:
         ways.append((word[:-1], word[-1:]))  # ABDOMENW
+    ways += [(word[:k], word[k:]) for k in range(MIN_GLUED_THREE, MIN_GLUED_PART)  # PELCONT
+             if word[:k] in words and word[k:] in lexicon.contrast_words and len(word) - k >= MIN_GLUED_THREE]
     shortest = MIN_GLUED_THREE if len(word) >= MIN_GLUED_WORD else MIN_GLUED_PART
     for k in range(shortest, len(word) - 1):
         head, rest = word[:k], word[k:]

@@ -527,6 +527,7 @@ def test_vocabulary_4_24_reads_cpt_numbers_and_the_lung_with_the_mediastinum(mod
     ("CT", "CT", "CT ABDOMEN W0 CONTRAST", "36424-0"),  # W0: WO mistyped
     ("CT", "CT", "CT_HEAD_W_OUT_CONTRAST", "30799-1"),
     ("CT", "CT", "CT_ABDOMEN_WITH_BI", "41806-1"),  # not with contrast
+    ("CT", "CT", "CT ABD PELCONT", "36813-4"),  # a region's short name glued to the contrast word
     ("PT", "CT,PT", "PETCT SK-TH", "58741-0"),  # skull base to thigh, abbreviated
     ("PT", "CT,PT", "PET WHOLE BODY SKULL BASE TO MID THIGH", "58741-0"),  # the extent narrows the whole body
     ("PT", "CT,PT", "PETCT TORSO", "58741-0"),  # a PET of the torso: skull base to mid-thigh
