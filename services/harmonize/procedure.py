@@ -516,6 +516,7 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
     covered = [False] * len(words)
     starts: dict[int, Term] = {}
     contrast_at: dict[int, str] = {}  # where each contrast value is said
+    regions_at: list[int] = []  # where regions are said (W WO PELVIS: the contrast, then the region)
     for m in matches:
         term = next((t for t in m.value if t.applies(families)), None)
         for i in range(m.start, m.end):
@@ -526,6 +527,8 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
         starts.setdefault(m.start, term)
         if term.means.get("contrast") in ("W", "WO", "WO_W"):
             contrast_at[m.start] = str(term.means["contrast"])
+        if "regions" in term.means:
+            regions_at.append(m.end - 1 if "contrast" in term.means else m.start)
         reading.phrases.append(m.phrase)
         _apply(reading, term.means)
         for name, value in term.implies.items():
@@ -564,7 +567,7 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
     if bare_contrast and not contrast_said and not reading.contrast and not reading.contrast_either:
         reading.contrast.add("W")  # W OR WO CONTRAST says neither
         reading.phrases.append("CONTRAST")
-    _contrast_by_region(reading, contrast_at, with_between_regions, starts)
+    _contrast_by_region(reading, contrast_at, with_between_regions, regions_at)
     last = len(words) - 1
     if (last > 0 and not covered[last] and words[last] in lexicon.side_letters and covered[last - 1]
             and reading.regions and not reading.laterality):  # HIP R, RIBS L
@@ -592,11 +595,10 @@ def _region_before(i: int, starts: Mapping[int, Term]) -> bool:
 
 
 def _contrast_by_region(reading: Reading, contrast_at: Mapping[int, str], with_between_regions: Sequence[int],
-                        starts: Mapping[int, Term]) -> None:
+                        regions_at: Sequence[int]) -> None:
     """Contrast said apart for different regions: a W of one region and a WO (or WO and W) of another, a region
     named between them. A W between two regions counts as contrast only when such a WO is said ("CHEST W
     ABDOMEN PELVIS WWO"; "CHEST W ABDOMEN" is the chest with the abdomen)."""
-    regions_at = [s for s, t in starts.items() if "regions" in t.means]
     paired: set[int] = set()  # WO+W, WO AND W: without and with, of one region
     for i, v in contrast_at.items():
         j = next((j for j in (i + 1, i + 2) if contrast_at.get(j) == "W"), None)
@@ -1351,6 +1353,8 @@ class ProcedureMapper:
         others = {m.strip().upper() for m in study_modalities}
         if modality in ("CT", "PT") and {"CT", "PT"} <= (others | {modality}):
             families.add("PT+CT")
+        elif modality == "PT" and others:  # a study of PET series alone: a PET/CT code only where one is said
+            families.discard("PT+CT")
         if modality == "CT" and others & {"NM", "ST"}:  # the CT of a SPECT/CT study carries the study's procedure
             families.update(self.lexicon.families("NM"))
         return frozenset(families)

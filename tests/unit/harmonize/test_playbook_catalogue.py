@@ -563,6 +563,25 @@ def test_a_w_between_two_regions_is_contrast_only_beside_another_regions_without
     assert "contrast_by_region" not in MAPPER.catalogue["72252-0"].qualifiers
 
 
+@pytest.mark.parametrize(("modality", "study", "description", "code"), [
+    ("PT", "PT", "FDG PET LUNG", "57822-9"),  # a study of PET series alone: no PET/CT code unless one is said
+    ("PT", "PT", "PET CT WHOLE BODY", "44139-4"),
+    ("MG", "MG", "SCREENING COMBO", "72142-3"),  # combo: a tomosynthesis of the breast, both for a screening
+    ("CT", "CT", "CT ABDOMEN W WO PELVIS W", "87862-9"),  # W WO, then the pelvis: not "without the pelvis"
+])
+def test_vocabulary_4_26_readings(modality: str, study: str, description: str, code: str) -> None:
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset(study.split(",")))
+    assert result.candidates[0].code == code, (result.rule, result.candidates)
+
+
+def test_a_pet_study_without_ct_series_weighs_no_pet_ct_code() -> None:
+    result = MAPPER.map("PT", study_description="FDG PET LUNG", study_modalities=frozenset({"PT"}))
+    assert all(MAPPER.catalogue[c.code].modality != "PT+CT" for c in result.candidates)
+    assert "PT+CT" not in MAPPER._families("PT", {"PT"})
+    assert "PT+CT" in MAPPER._families("PT", ())  # the study's other series unknown: a PET/CT code may fit
+    assert "PT+CT" in MAPPER._families("PT", {"CT", "PT"})
+
+
 def test_a_study_of_the_contralateral_breast_without_breast_said_is_not_a_breast_code() -> None:
     result = MAPPER.map("CT", study_description="CT CHEST W CONTRA", study_modalities=frozenset({"CT"}))
     assert result.code == "24628-0"  # CONTRA alone stays the contrast word cut short
