@@ -736,9 +736,10 @@ def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
     for word in words:
         runs = _RUNS.findall(word) if not is_cjk(word) else []
         if len(runs) > 1 and any(len(r) >= MIN_NUMBERED_WORD
-                                 and (r in lexicon.phrases or len(_glued_words(r, lexicon)) == 1
+                                 and (r in lexicon.phrases or r in lexicon.silent_words
+                                      or len(_glued_words(r, lexicon)) == 1
                                       or (r.isalpha() and _modality_glued(r, lexicon))) for r in runs):
-            split += runs  # THORAX1WB, PET1PETCT, 1CAP, 01ACRINCOLONOGRAPHY, CTCH1
+            split += runs  # THORAX1WB, PET1PETCT, 1CAP, 01ACRINCOLONOGRAPHY, CTCH1, ACRIN6667
         else:
             split.append(word)
     words = split

@@ -274,7 +274,7 @@ def test_vocabulary_4_7_readings(modality: str, modalities: str, description: st
     ("CT", "Abdomen^12_9_Liver_HCC_Hepatoma_Triphase (Adult)", "30612-6"),  # CT Liver WO and W contrast IV
     ("CT", "J.BRZUSZ.", "41806-1"),
     ("MR", "MR BREAST BI", "30795-9"),  # both breasts
-    ("MR", "ACRIN 6667", "30794-2"),  # the trial's breast MR
+    ("MR", "ACRIN 6667 CONTRALATERAL", "46299-4"),  # the trial's breast MR (its number alone names no region: 4.26)
 ])
 def test_vocabulary_4_10_readings(modality: str, description: str, code: str) -> None:
     result = READER.map(modality, study_description=description)
@@ -568,6 +568,8 @@ def test_a_w_between_two_regions_is_contrast_only_beside_another_regions_without
     ("PT", "PT", "PET CT WHOLE BODY", "44139-4"),
     ("MG", "MG", "SCREENING COMBO", "72142-3"),  # combo: a tomosynthesis of the breast, both for a screening
     ("CT", "CT", "CT ABDOMEN W WO PELVIS W", "87862-9"),  # W WO, then the pelvis: not "without the pelvis"
+    ("MR", "MR", "ACRIN6667", "25056-3"),  # a trial's number names no region
+    ("MR", "MR", "ACRIN6667 CONTRA-LAT", "46299-4"),  # the trial's contralateral breast
 ])
 def test_vocabulary_4_26_readings(modality: str, study: str, description: str, code: str) -> None:
     result = MAPPER.map(modality, study_description=description, study_modalities=frozenset(study.split(",")))
