@@ -254,6 +254,7 @@ class Lexicon:
     #: A lone letter ending a description after its anatomy (HIP R), or just before a paired part (L SHOULDER),
     #: read as the side.
     side_letters: dict[str, str] = field(default_factory=dict)
+    contrast_letters: dict[str, str] = field(default_factory=dict)
     #: Parts of a region examined as regions of their own: a code for the containing region drops them.
     own_regions: frozenset[str] = frozenset()
     #: Extents said more narrowly than a region said with them (skull base to mid-thigh: the whole body).
@@ -429,6 +430,7 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         contrast_phrases=phrase_list("contrast_words"),
         modality_prefixes=tuple(sorted(modality_prefixes, key=len, reverse=True)),
         side_letters={str(k): str(v) for k, v in (raw.get("side_letters") or {}).items()},
+        contrast_letters={str(k): str(v) for k, v in (raw.get("contrast_letters") or {}).items()},
         own_regions=own_regions,
         sided_regions=sided_regions,
         narrowing_regions=narrowing,
@@ -569,6 +571,11 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
         reading.phrases.append("CONTRAST")
     _contrast_by_region(reading, contrast_at, with_between_regions, regions_at)
     last = len(words) - 1
+    if (last > 0 and not covered[last] and words[last] in lexicon.contrast_letters and covered[last - 1]
+            and reading.regions and not reading.contrast and not reading.contrast_either):  # CAP_C
+        reading.contrast.add(lexicon.contrast_letters[words[last]])
+        reading.phrases.append(words[last])
+        covered[last] = True
     if (last > 0 and not covered[last] and words[last] in lexicon.side_letters and covered[last - 1]
             and reading.regions and not reading.laterality):  # HIP R, RIBS L
         reading.laterality.add(lexicon.side_letters[words[last]])
@@ -791,8 +798,9 @@ def _glued_words(word: str, lexicon: Lexicon) -> list[tuple[str, ...]]:
         ways.append((word[:1], word[1:]))  # WCONTRAST
     if word[-1:] in lexicon.with_words and len(word) > MIN_GLUED_PART and word[:-1] in lexicon.single_words:
         ways.append((word[:-1], word[-1:]))  # ABDOMENW
-    ways += [(word[:k], word[k:]) for k in range(MIN_GLUED_THREE, MIN_GLUED_PART)  # PELCONT
-             if word[:k] in words and word[k:] in lexicon.contrast_words and len(word) - k >= MIN_GLUED_THREE]
+    ways += [(word[:k], word[k:]) for k in range(MIN_GLUED_THREE, MIN_GLUED_PART)  # PELCONT, ABDWITH
+             if word[:k] in words and word[k:] in lexicon.contrast_words | lexicon.with_words
+             and len(word) - k >= MIN_GLUED_THREE]
     shortest = MIN_GLUED_THREE if len(word) >= MIN_GLUED_WORD else MIN_GLUED_PART
     for k in range(shortest, len(word) - 1):
         head, rest = word[:k], word[k:]

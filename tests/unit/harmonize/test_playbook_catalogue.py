@@ -576,6 +576,18 @@ def test_vocabulary_4_26_readings(modality: str, study: str, description: str, c
     assert result.candidates[0].code == code, (result.rule, result.candidates)
 
 
+@pytest.mark.parametrize(("description", "code"), [
+    ("CT CHEST ABD PELVIS C", "72254-6"),  # a lone C ending the description after the anatomy: with contrast
+    ("CT CHEST IC", "24628-0"),  # IC: intravenous contrast
+    ("CT CHEST ABDWITH", "42275-8"),  # a region's short name glued to WITH
+    ("CT ABDOMEN WO PELVIS WO", "36952-0"),  # each region without: not the pelvis left out
+    ("CT CHEST ABDOMEN PELVIS WITH PANEL", "87869-4"),  # with a panel: not contrast
+])
+def test_vocabulary_4_27_readings(description: str, code: str) -> None:
+    result = MAPPER.map("CT", study_description=description, study_modalities=frozenset({"CT"}))
+    assert result.candidates[0].code == code, (result.rule, result.candidates)
+
+
 def test_a_pet_study_without_ct_series_weighs_no_pet_ct_code() -> None:
     result = MAPPER.map("PT", study_description="FDG PET LUNG", study_modalities=frozenset({"PT"}))
     assert all(MAPPER.catalogue[c.code].modality != "PT+CT" for c in result.candidates)
