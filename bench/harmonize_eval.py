@@ -21,7 +21,7 @@ series geometry against dcm2niix.
    was written, and the other 200, whose errors no version's author has read (ADJUDICATION.md).
 3. Real headers (tests/unit/harmonize/data/real_headers.csv, labelled by hand): procedure, body part, series
    type; `none` rows must not be emitted.
-4. Study descriptions of other sites: NCI's Imaging Data Commons (bench/data/idc_sample.py), six development
+4. Study descriptions of other sites: NCI's Imaging Data Commons (bench/data/idc_sample.py), seven development
    samples, a test sample labelled after vocabulary 4.6 was frozen and a second one after 4.9 (no error of
    either read).
 5. The multilingual probe descriptions (written with the vocabulary: a regression set, not held out).
@@ -90,6 +90,7 @@ IDC_PARTS = (
     (ROOT / "bench" / "data" / "idc_development_4_adjudicated.csv", "development"),
     (ROOT / "bench" / "data" / "idc_development_5_adjudicated.csv", "development"),
     (ROOT / "bench" / "data" / "idc_development_6_adjudicated.csv", "development"),
+    (ROOT / "bench" / "data" / "idc_development_7_adjudicated.csv", "development"),
     (ROOT / "bench" / "data" / "idc_adjudicated.csv", "test"),
     (ROOT / "bench" / "data" / "idc_2_adjudicated.csv", "test_2"),
 )

@@ -22,8 +22,8 @@ sample, and the rest of that ranking a second test sample (labelled after vocabu
 the cap left out, ranked again the same way (none sharing a normalised description with a ranking before), are
 the second development sample; those the cap left out of that ranking, ranked again, the third; the rows of the
 next three such rankings, together, the fourth; the rows of the eight rankings after those, the fifth; and those of
-the ten after those (one trial's rows only: the other collections are used up), the sixth. `id` is the row's line
-in the source file.
+the ten after those (one trial's rows only: the other collections are used up), the sixth; and the rows of the last
+ten rankings, the seventh (the extract's last rows). `id` is the row's line in the source file.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ DEVELOPMENT_3_OUTPUT = HERE / "idc_development_3.csv"
 DEVELOPMENT_4_OUTPUT = HERE / "idc_development_4.csv"
 DEVELOPMENT_5_OUTPUT = HERE / "idc_development_5.csv"
 DEVELOPMENT_6_OUTPUT = HERE / "idc_development_6.csv"
+DEVELOPMENT_7_OUTPUT = HERE / "idc_development_7.csv"
 COLUMNS = ["id", "modality", "description", "collection", "studies"]
 SAMPLE_SALT = "radcurate-idc-sample-1:"
 SAMPLE_SIZE = 320
@@ -64,6 +65,8 @@ DEVELOPMENT_4_RANKINGS = 3
 DEVELOPMENT_5_RANKINGS = 8
 #: And the rankings after those, whose rows together are the sixth.
 DEVELOPMENT_6_RANKINGS = 10
+#: And the last rankings, whose rows together are the seventh.
+DEVELOPMENT_7_RANKINGS = 10
 PER_COLLECTION = 24
 IMAGE_MODALITIES = frozenset({"CT", "MR", "CR", "DX", "US", "PT", "NM", "MG", "XA", "RF"})
 LICENCES = frozenset({"CC BY 3.0", "CC BY 4.0"})
@@ -168,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = read_source()
     rankings: list[list[dict[str, str]]] = []
     # the ranking, then the rows each ranking's cap left out, ranked again
-    for _ in range(3 + DEVELOPMENT_4_RANKINGS + DEVELOPMENT_5_RANKINGS + DEVELOPMENT_6_RANKINGS):
+    later_rankings = DEVELOPMENT_4_RANKINGS + DEVELOPMENT_5_RANKINGS + DEVELOPMENT_6_RANKINGS + DEVELOPMENT_7_RANKINGS
+    for _ in range(3 + later_rankings):
         rankings.append(ranking(rows, known))
         taken = {r["id"] for r in rankings[-1]}
         rows = [r for r in rows if r["id"] not in taken]
@@ -177,7 +181,9 @@ def main(argv: list[str] | None = None) -> int:
     later = [r for ranking_rows in rankings[3:3 + DEVELOPMENT_4_RANKINGS] for r in ranking_rows]
     fifth = 3 + DEVELOPMENT_4_RANKINGS
     last = [r for ranking_rows in rankings[fifth:fifth + DEVELOPMENT_5_RANKINGS] for r in ranking_rows]
-    sixth = [r for ranking_rows in rankings[fifth + DEVELOPMENT_5_RANKINGS:] for r in ranking_rows]
+    sixth_at = fifth + DEVELOPMENT_5_RANKINGS
+    sixth = [r for ranking_rows in rankings[sixth_at:sixth_at + DEVELOPMENT_6_RANKINGS] for r in ranking_rows]
+    seventh = [r for ranking_rows in rankings[sixth_at + DEVELOPMENT_6_RANKINGS:] for r in ranking_rows]
 
     def sample(chosen: list[dict[str, str]]) -> str:
         return render([{c: r[c] for c in COLUMNS} for r in sorted(chosen, key=lambda r: int(r["id"]))], COLUMNS)
@@ -189,7 +195,8 @@ def main(argv: list[str] | None = None) -> int:
                DEVELOPMENT_3_OUTPUT: sample(overflow_2[:DEVELOPMENT_3_SIZE]),
                DEVELOPMENT_4_OUTPUT: sample(later),
                DEVELOPMENT_5_OUTPUT: sample(last),
-               DEVELOPMENT_6_OUTPUT: sample(sixth)}
+               DEVELOPMENT_6_OUTPUT: sample(sixth),
+               DEVELOPMENT_7_OUTPUT: sample(seventh)}
     return write_samples(outputs, args.check, "IDC samples")
 
 

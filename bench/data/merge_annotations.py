@@ -12,7 +12,7 @@ again against the whole catalogue (annotations/*_whole_catalogue/; the rows labe
 changed in revision_*/, which replace the same ids); the samples of NCI's Imaging Data Commons (annotations/idc/,
 annotations/idc_development/, annotations/idc_development_2/, annotations/idc_2/, annotations/idc_development_3/,
 annotations/idc_development_4/, annotations/idc_development_5/,
-annotations/idc_development_6/).
+annotations/idc_development_6/, annotations/idc_development_7/).
 With --check the outputs are compared with the files on disk instead of written (exit 1 if one differs or a
 row has no resolution yet).
 """
@@ -56,7 +56,7 @@ MIDRC_HELD_OUT_WHOLE_OUTPUT = HERE / "midrc_held_out_adjudicated_whole_catalogue
 UNMAPPED_DEVELOPMENT_SAMPLE = HERE / "unmapped_development.csv"
 UNMAPPED_DEVELOPMENT_WHOLE_ANNOTATIONS = HERE / "annotations" / "unmapped_development_whole_catalogue"
 UNMAPPED_DEVELOPMENT_WHOLE_OUTPUT = HERE / "unmapped_development_adjudicated_whole_catalogue.csv"
-#: Study descriptions of NCI's Imaging Data Commons (idc_sample.py): two test samples and six development
+#: Study descriptions of NCI's Imaging Data Commons (idc_sample.py): two test samples and seven development
 #: samples, each labelled by two annotators and a third: (name, sample file, annotations folder, output file).
 IDC_SETS = (
     ("IDC sample", "idc_sample.csv", "idc", "idc_adjudicated.csv"),
@@ -72,6 +72,8 @@ IDC_SETS = (
      "idc_development_5_adjudicated.csv"),
     ("IDC sixth development sample", "idc_development_6.csv", "idc_development_6",
      "idc_development_6_adjudicated.csv"),
+    ("IDC seventh development sample", "idc_development_7.csv", "idc_development_7",
+     "idc_development_7_adjudicated.csv"),
 )
 IDC_COLUMNS = ["id", "modality", "description", "collection", "studies", "acceptable", "annotator_a", "annotator_b",
                "resolution", "note"]
