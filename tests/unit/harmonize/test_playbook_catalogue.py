@@ -249,7 +249,7 @@ def test_vocabulary_4_5_readings(modality: str, description: str, code: str) -> 
     ("MR", "MR", "RM PELVE - EXT", "24867-4"),  # Portuguese: MR Pelvis
     ("CT", "CT", "myelom - pouze nativ", "43525-5"),  # Czech: native = without contrast, no region named
     ("MR", "MR", "MC prostaat kliniek detectie", "30675-3"),  # Dutch: MR Prostate
-    ("CT", "CT", "three_phase__abdomen", "36267-3"),  # three phases: without and with
+    ("CT", "CT", "three_phase__abdomen", "79103-8"),  # three phases: with contrast (4.28; without and with before)
     ("CT", "CT", "two_phase__abdomen_pelvis", "36813-4"),  # two phases after contrast: with
     ("CT", "CT", "CT ABDOMEN & PELVIS NONENH & ENHANCED", "42274-1"),
     ("CT", "CT", "Abdomen^1CT_ACRIN COLONOGRAPHY", "60515-4"),  # (4.14) CT Colon and Rectum W air contrast PR
@@ -271,7 +271,7 @@ def test_vocabulary_4_7_readings(modality: str, modalities: str, description: st
 @pytest.mark.parametrize(("modality", "description", "code"), [
     ("CT", "Abdomen^BRZUCH_BOLUS (Adult)", "79103-8"),  # a contrast bolus
     ("CT", "Thorax^CAP_ARTERIAL_PORTVENOUS (Adult)", "72254-6"),
-    ("CT", "Abdomen^12_9_Liver_HCC_Hepatoma_Triphase (Adult)", "30612-6"),  # CT Liver WO and W contrast IV
+    ("CT", "Abdomen^12_9_Liver_HCC_Hepatoma_Triphase (Adult)", "24815-3"),  # CT Liver W contrast IV (4.28)
     ("CT", "J.BRZUSZ.", "41806-1"),
     ("MR", "MR BREAST BI", "30795-9"),  # both breasts
     ("MR", "ACRIN 6667 CONTRALATERAL", "46299-4"),  # the trial's breast MR (its number alone names no region: 4.26)
@@ -285,7 +285,7 @@ def test_vocabulary_4_10_readings(modality: str, description: str, code: str) ->
     ("CT", "CTAPWO", "36952-0"),  # CT A/P WO written as one word
     ("CT", "CTCAPWIV", "72254-6"),  # CT CAP W IV
     ("MR", "MRBRAIN", "24590-2"),
-    ("CT", "AbdomenTRIPLE_PHASE_LIVER_Adult_", "30612-6"),  # camel case read apart
+    ("CT", "AbdomenTRIPLE_PHASE_LIVER_Adult_", "24815-3"),  # camel case read apart
     ("CT", "SpecialsCTBIOPSY_Adult_", "25044-9"),
     ("CT", "CT Chest withBH", "24627-2"),  # with a breath hold, not with contrast
     ("CT", "CT Abdo UnEnhan", "36424-0"),  # a word cut short is not read apart
@@ -582,6 +582,10 @@ def test_vocabulary_4_26_readings(modality: str, study: str, description: str, c
     ("CT CHEST ABDWITH", "42275-8"),  # a region's short name glued to WITH
     ("CT ABDOMEN WO PELVIS WO", "36952-0"),  # each region without: not the pelvis left out
     ("CT CHEST ABDOMEN PELVIS WITH PANEL", "87869-4"),  # with a panel: not contrast
+    ("CT ABDOMEN PELVIS DELAYS", "36813-4"),  # a CT's delayed images: after contrast (4.28)
+    ("CT CHEST WO CONTRAST W CAD", "29252-4"),  # with computer-aided detection: not contrast (4.28)
+    ("CT LIVER TRIPLE PHASE", "24815-3"),  # a phase count: with contrast (4.28)
+    ("CT ABDOMEN TRIPLE PHASE WITH PLAIN", "36267-3"),  # a plain phase said too: without and with
 ])
 def test_vocabulary_4_27_readings(description: str, code: str) -> None:
     result = MAPPER.map("CT", study_description=description, study_modalities=frozenset({"CT"}))
@@ -629,7 +633,7 @@ def test_vocabulary_4_9_readings(modality: str, description: str, code: str) -> 
 @pytest.mark.parametrize(("modality", "description", "code"), [
     ("CT", "CT V ABD/PEL", "44115-4"),  # not "CTV": a word is joined to a lone letter only where written so
     ("CT", "CT A/P LIVER", "44115-4"),  # not "CTA"
-    ("CT", "Abdomen^ABDOME_4_FASES (Adult)", "36267-3"),  # four phases: without and with
+    ("CT", "Abdomen^ABDOME_4_FASES (Adult)", "79103-8"),  # four phases: with contrast (4.28)
     ("CT", "CT ABDOMEN, COMBINED,NON & ENH-BODY", "36267-3"),
     ("CT", "TK j.brzusznej/mied malej BK i min 2 fazy ZK", "42274-1"),  # bez / z kontrastem
     ("CT", "VIRTUAL PELVIS  FULL BLADDER", "24865-8"),  # the bladder filled for a pelvis scan
