@@ -59,14 +59,9 @@ DEVELOPMENT_SIZE = 320
 DEVELOPMENT_2_SIZE = 583
 TEST_2_SIZE = 574
 DEVELOPMENT_3_SIZE = 273
-#: The rankings after the third, whose rows together are the fourth development sample.
-DEVELOPMENT_4_RANKINGS = 3
-#: The rankings after those, whose rows together are the fifth.
-DEVELOPMENT_5_RANKINGS = 8
-#: And the rankings after those, whose rows together are the sixth.
-DEVELOPMENT_6_RANKINGS = 10
-#: And the last rankings, whose rows together are the seventh.
-DEVELOPMENT_7_RANKINGS = 10
+#: The development samples after the third, in order, each made of the rows of this many further rankings.
+LATER_DEVELOPMENT_SAMPLES = ((DEVELOPMENT_4_OUTPUT, 3), (DEVELOPMENT_5_OUTPUT, 8), (DEVELOPMENT_6_OUTPUT, 10),
+                             (DEVELOPMENT_7_OUTPUT, 10))
 PER_COLLECTION = 24
 IMAGE_MODALITIES = frozenset({"CT", "MR", "CR", "DX", "US", "PT", "NM", "MG", "XA", "RF"})
 LICENCES = frozenset({"CC BY 3.0", "CC BY 4.0"})
@@ -171,19 +166,12 @@ def main(argv: list[str] | None = None) -> int:
     rows = read_source()
     rankings: list[list[dict[str, str]]] = []
     # the ranking, then the rows each ranking's cap left out, ranked again
-    later_rankings = DEVELOPMENT_4_RANKINGS + DEVELOPMENT_5_RANKINGS + DEVELOPMENT_6_RANKINGS + DEVELOPMENT_7_RANKINGS
-    for _ in range(3 + later_rankings):
+    for _ in range(3 + sum(n for _, n in LATER_DEVELOPMENT_SAMPLES)):
         rankings.append(ranking(rows, known))
         taken = {r["id"] for r in rankings[-1]}
         rows = [r for r in rows if r["id"] not in taken]
         known = known | {key(r["description"]) for r in rankings[-1]}
     ranked, overflow, overflow_2 = rankings[:3]
-    later = [r for ranking_rows in rankings[3:3 + DEVELOPMENT_4_RANKINGS] for r in ranking_rows]
-    fifth = 3 + DEVELOPMENT_4_RANKINGS
-    last = [r for ranking_rows in rankings[fifth:fifth + DEVELOPMENT_5_RANKINGS] for r in ranking_rows]
-    sixth_at = fifth + DEVELOPMENT_5_RANKINGS
-    sixth = [r for ranking_rows in rankings[sixth_at:sixth_at + DEVELOPMENT_6_RANKINGS] for r in ranking_rows]
-    seventh = [r for ranking_rows in rankings[sixth_at + DEVELOPMENT_6_RANKINGS:] for r in ranking_rows]
 
     def sample(chosen: list[dict[str, str]]) -> str:
         return render([{c: r[c] for c in COLUMNS} for r in sorted(chosen, key=lambda r: int(r["id"]))], COLUMNS)
@@ -192,11 +180,11 @@ def main(argv: list[str] | None = None) -> int:
                DEVELOPMENT_OUTPUT: sample(ranked[SAMPLE_SIZE:SAMPLE_SIZE + DEVELOPMENT_SIZE]),
                DEVELOPMENT_2_OUTPUT: sample(overflow[:DEVELOPMENT_2_SIZE]),
                TEST_2_OUTPUT: sample(ranked[SAMPLE_SIZE + DEVELOPMENT_SIZE:][:TEST_2_SIZE]),
-               DEVELOPMENT_3_OUTPUT: sample(overflow_2[:DEVELOPMENT_3_SIZE]),
-               DEVELOPMENT_4_OUTPUT: sample(later),
-               DEVELOPMENT_5_OUTPUT: sample(last),
-               DEVELOPMENT_6_OUTPUT: sample(sixth),
-               DEVELOPMENT_7_OUTPUT: sample(seventh)}
+               DEVELOPMENT_3_OUTPUT: sample(overflow_2[:DEVELOPMENT_3_SIZE])}
+    start = 3
+    for output, count in LATER_DEVELOPMENT_SAMPLES:
+        outputs[output] = sample([r for ranking_rows in rankings[start:start + count] for r in ranking_rows])
+        start += count
     return write_samples(outputs, args.check, "IDC samples")
 
 

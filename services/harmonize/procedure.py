@@ -254,6 +254,7 @@ class Lexicon:
     #: A lone letter ending a description after its anatomy (HIP R), or just before a paired part (L SHOULDER),
     #: read as the side.
     side_letters: dict[str, str] = field(default_factory=dict)
+    #: A lone letter ending a description after its anatomy read as the contrast (CAP_C: with).
     contrast_letters: dict[str, str] = field(default_factory=dict)
     #: Parts of a region examined as regions of their own: a code for the containing region drops them.
     own_regions: frozenset[str] = frozenset()
