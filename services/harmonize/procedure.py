@@ -1305,7 +1305,7 @@ class ProcedureMapper:
         study_modalities: Iterable[str] = (),
     ) -> tuple[Reading, str | None, frozenset[str]]:
         """The study's texts read together, refined and completed by the defaults; the modality it is read as."""
-        study = frozenset(m.strip().upper() for m in [*study_modalities, modality or ""]) - {""}
+        study = _study_modalities([*study_modalities, modality or ""])
         families = self._families(modality, study)
         reading = _merge([_read_named_protocol(t, families, self.lexicon) for t in texts if t])
         if not reading.regions and body_part_examined:
@@ -1360,7 +1360,7 @@ class ProcedureMapper:
 
     def _families(self, modality: str | None, study_modalities: Iterable[str]) -> frozenset[str]:
         families = set(self.lexicon.families(modality))
-        others = {m.strip().upper() for m in study_modalities}
+        others = _study_modalities(study_modalities)
         if modality in ("CT", "PT") and {"CT", "PT"} <= (others | {modality}):
             families.add("PT+CT")
         elif modality == "PT" and others:  # a study of PET series alone: a PET/CT code only where one is said
@@ -1675,6 +1675,12 @@ def _states_within(a: Procedure, b: Procedure) -> bool:
 def _signature(a: PlaybookAttributes, laterality: str | None) -> tuple[Any, ...]:
     """What makes two readings alike for MIDRC's votes (the reading's laterality: one side unsaid included)."""
     return (a.modality, tuple(a.regions), a.contrast, laterality, a.views, tuple(a.timing), tuple(a.qualifiers))
+
+
+def _study_modalities(modalities: Iterable[str]) -> frozenset[str]:
+    """A study's modalities, upper case; MIDRC's table names a PET/CT study CTPT: a study of CT and PT series."""
+    study = frozenset(m.strip().upper() for m in modalities) - {""}
+    return (study - {"CTPT"}) | {"CT", "PT"} if "CTPT" in study else study
 
 
 def _compatible(row_modalities: frozenset[str], modality: str | None) -> bool:
