@@ -256,10 +256,18 @@ class Lexicon:
     side_letters: dict[str, str] = field(default_factory=dict)
     #: A lone letter ending a description after its anatomy read as the contrast (CAP_C: with).
     contrast_letters: dict[str, str] = field(default_factory=dict)
+    #: Letters naming regions where they stand for them (CT_CA_WO: chest and abdomen), per header family.
+    region_letters: dict[str, tuple[frozenset[str], tuple[str, ...]]] = field(default_factory=dict)
+    #: Words that may follow such letters at the end of a protocol's name (its age group: ADULT).
+    region_letters_end: frozenset[str] = frozenset()
     #: Parts of a region examined as regions of their own: a code for the containing region drops them.
     own_regions: frozenset[str] = frozenset()
     #: Extents said more narrowly than a region said with them (skull base to mid-thigh: the whole body).
     narrowing_regions: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: Regions a PET names as a cancer's site, not as the region imaged, when a cancer word is said with them.
+    cancer_sites: frozenset[str] = frozenset()
+    #: Letters that say a cancer after its site (LUNG CA).
+    cancer_letters: frozenset[str] = frozenset()
     #: Paired parts examined on one side or both: a code for them that names no side drops the side said.
     sided_regions: frozenset[str] = frozenset()
     #: What a W / WITH before it is "with" when that is not contrast (CHEST W IRIS): phrases as word tuples.
@@ -432,9 +440,14 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         modality_prefixes=tuple(sorted(modality_prefixes, key=len, reverse=True)),
         side_letters={str(k): str(v) for k, v in (raw.get("side_letters") or {}).items()},
         contrast_letters={str(k): str(v) for k, v in (raw.get("contrast_letters") or {}).items()},
+        region_letters={str(k): (frozenset(v["when"]["modality"]), tuple(v["regions"]))
+                        for k, v in (raw.get("region_letters") or {}).items()},
+        region_letters_end=word_list("region_letters_end"),
         own_regions=own_regions,
         sided_regions=sided_regions,
         narrowing_regions=narrowing,
+        cancer_sites=frozenset((raw.get("cancer_sites") or {}).get("regions", ())),
+        cancer_letters=frozenset((raw.get("cancer_sites") or {}).get("letters", ())),
         with_not_contrast=frozenset(tuple(tokens(str(w))) for w in raw.get("with_not_contrast", ())),
         negations=word_list("negations"),
         single_words=single_words,
@@ -582,6 +595,7 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
         reading.laterality.add(lexicon.side_letters[words[last]])
         reading.phrases.append(words[last])
         covered[last] = True
+    _region_letters(reading, words, covered, starts, families, lexicon)
     for i, word in enumerate(words[:-1]):  # L SHOULDER, R BREAST: a lone letter before a paired part
         nxt = starts.get(i + 1)
         if (not covered[i] and word in lexicon.side_letters and not reading.laterality and nxt is not None
@@ -594,6 +608,34 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
     if counts is not None:
         reading.views = Views(counts.low, counts.high, reading.views.projections)
     return reading
+
+
+def _region_letters(reading: Reading, words: Sequence[str], covered: list[bool], starts: Mapping[int, Term],
+                    families: frozenset[str], lexicon: Lexicon) -> None:
+    """Letters that name regions where they stand for them (CT C/A, CT_CA_WITH, THORAX_CA_W_WO: the chest and
+    abdomen), not where they follow what they qualify (PANCREATIC_CA, CT CHEST CA, CA STAGING: a cancer): right
+    after the modality, or before a contrast word, another region or the end of the text (after a region: before
+    contrast only)."""
+    for i in range(len(words)):
+        for letters, (modalities, regions) in lexicon.region_letters.items():
+            end = next((j for j in range(i + 1, min(len(words), i + len(letters)) + 1)
+                        if "".join(words[i:j]) == letters), None)
+            if end is None or any(covered[i:end]) or not modalities & families:
+                continue
+            nxt = words[end] if end < len(words) else None
+            contrast_next = nxt is not None and (
+                nxt in lexicon.with_words or nxt in lexicon.negations or nxt in lexicon.contrast_words
+                or "contrast" in getattr(starts.get(end), "means", {}))
+            at_end = all(w in lexicon.region_letters_end for w in words[end:])
+            after_modality = i > 0 and words[i - 1] in modalities
+            if _region_before(i, starts) and not contrast_next:
+                continue
+            regions_next = "regions" in getattr(starts.get(end), "means", {})  # CA.AP: a list of regions
+            if contrast_next or at_end or after_modality or regions_next:
+                reading.regions.update(regions)
+                reading.phrases.append(letters)
+                for k in range(i, end):
+                    covered[k] = True
 
 
 def _region_before(i: int, starts: Mapping[int, Term]) -> bool:
@@ -1316,6 +1358,10 @@ class ProcedureMapper:
         if not self._named_together(reading.regions):
             refine_regions(reading, self.lexicon)
         modality_used = self._modality(reading, families, pet_ct_study={"CT", "PT"} <= study)
+        if modality_used in WHOLE_BODY_MODALITIES and reading.regions & self.lexicon.cancer_sites and (
+                "tumor_localization" in reading.qualifiers
+                or any(self.lexicon.cancer_letters & set(tokens(t)) for t in texts if t)):
+            reading.regions -= self.lexicon.cancer_sites  # PET/CT LUNG CA: the cancer's site, the region unsaid
         if reading.phrases:
             apply_defaults(reading, modality_used, self.lexicon)
         return reading, modality_used, families

@@ -592,6 +592,36 @@ def test_vocabulary_4_27_readings(description: str, code: str) -> None:
     assert result.candidates[0].code == code, (result.rule, result.candidates)
 
 
+@pytest.mark.parametrize(("modality", "study", "description", "code"), [
+    ("CT", "CT", "THORAX^CT_CA_WO (ADULT)", "42276-6"),  # CA where the regions are named: chest and abdomen
+    ("CT", "CT", "CT_CA_WITH", "42275-8"),
+    ("CT", "CT", "THORAX_CA_W_WO", "42277-4"),  # after the folder's region, before contrast
+    ("CT", "CT", "CA.AP W", "72254-6"),  # before another region: a list of regions
+    ("CT", "CT", "CT CHEST CA", "24627-2"),  # after the site it qualifies: a cancer
+    ("CT", "CT", "CT F/U CA STAGING", "25045-6"),
+    ("CT", "CT", "THORAX^AVERAGE_CHEST_LOW_DOSE (ADULT)", "29252-4"),  # a low-dose chest CT: without contrast
+    ("CT", "CT", "LOW DOSE CHEST W CONTRAST", "24628-0"),  # unless contrast is said
+    ("CT", "CT", "CT LOW DOSE CHEST", "29252-4"),  # without contrast, but no screening purpose
+    ("CT", "CT", "THORAX^HI_RESOLUTION_CHEST (ADULT)", "29252-4"),
+    ("PT", "CT,PT", "PET/CT LUNG CA", "44136-0"),  # a PET for a lung cancer: the cancer's site, region unsaid
+    ("PT", "CT,PT", "PET NSC LUNG RESTAGE", "44136-0"),
+    ("PT", "PT", "LUNG NODULE", "44136-0"),
+    ("PT", "CT,PT", "PET ESOPHAGEAL CANCER", "44136-0"),
+    ("PT", "CT,PT", "PET/CT LUNGS", "57822-9"),  # the lungs said alone: the region imaged
+    ("PT", "CT,PT", "CHEST DELAYS", "57822-9"),
+    ("PT", "CT,PT", "NM PET STOT LUNG CA RESTG", "58741-0"),  # STOT: skull base to thigh, kept
+    ("PT", "CTPT,PT", "PET LUNG", "57822-9"),  # MIDRC's CTPT: a study of CT and PT series
+])
+def test_vocabulary_4_29_readings(modality: str, study: str, description: str, code: str) -> None:
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset(study.split(",")))
+    assert result.candidates[0].code == code, (result.rule, result.candidates)
+
+
+def test_midrc_ctpt_is_a_study_of_ct_and_pt_series() -> None:
+    assert "PT+CT" in MAPPER._families("PT", {"CTPT"})
+    assert "PT+CT" not in MAPPER._families("PT", {"PT"})
+
+
 def test_a_pet_study_without_ct_series_weighs_no_pet_ct_code() -> None:
     result = MAPPER.map("PT", study_description="FDG PET LUNG", study_modalities=frozenset({"PT"}))
     assert all(MAPPER.catalogue[c.code].modality != "PT+CT" for c in result.candidates)

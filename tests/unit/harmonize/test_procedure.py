@@ -66,7 +66,6 @@ def test_a_clear_reading_is_emitted_with_its_attributes() -> None:
 @pytest.mark.parametrize(
     ("description", "loinc"),
     [("CT HEAD", "24725-4"), ("头颅CT", "24725-4"), ("CT CHEST", "24627-2"),
-     ("CT LOW DOSE CHEST", "24627-2"),  # a low dose is not a screening purpose
      ("CT CHEST LUNG SCREENING", "79086-5")],
 )
 def test_a_description_silent_on_contrast_maps_to_the_code_that_states_none(description: str, loinc: str) -> None:
