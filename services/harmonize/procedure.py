@@ -566,6 +566,9 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
             follows_thing = (nxt is not None and "contrast" not in nxt.means and bool(set(nxt.means) - {"laterality"})
                              ) or any(
                 tuple(words[i + 1:i + 1 + len(w)]) == w for w in lexicon.with_not_contrast)
+            if (follows_thing and nxt is not None and set(nxt.means) == {"modality"} and i + 2 == len(words)
+                    and _region_before(i, starts) and not reading.modalities & WHOLE_BODY_MODALITIES):
+                follows_thing = False  # CHEST_ABD_PELVIS_WITH_CT: the CT said last, after the regions (not a PET's)
             if not follows_thing and not (i + 1 < len(words) and words[i + 1].isdigit()):
                 reading.contrast.add("W")
                 reading.phrases.append(word)
@@ -754,13 +757,16 @@ def _camel_words(text: str | None, lexicon: Lexicon) -> str | None:
 
 
 def _modality_glued(word: str, lexicon: Lexicon) -> tuple[str, ...] | None:
-    """A modality's name written as one word with the vocabulary words after it (CTAPWO, CTABDPELW, MRBRAIN):
-    the reading with the fewest words, when only one has that few."""
+    """A modality's name written as one word with the vocabulary words after it (CTAPWO, CTABDPELW, MRBRAIN; a
+    contrast letter last: CTCAPC): the reading with the fewest words, when only one has that few."""
     ways: list[tuple[str, ...]] = []
     for prefix in lexicon.modality_prefixes:
         if word.startswith(prefix) and len(word) > len(prefix) + 1:
             ways += [(prefix, *w) for w in _segmentations(word[len(prefix):], lexicon.modality_glue_words,
                                                           MAX_MODALITY_GLUED)]
+            if word[-1] in lexicon.contrast_letters and len(word) > len(prefix) + 2:  # CTCAPC: CT CAP C
+                ways += [(prefix, *w, word[-1]) for w in _segmentations(
+                    word[len(prefix):-1], lexicon.modality_glue_words, MAX_MODALITY_GLUED - 1)]
     best = _fewest(ways)
     return best[0] if len(best) == 1 else None
 

@@ -617,6 +617,22 @@ def test_vocabulary_4_29_readings(modality: str, study: str, description: str, c
     assert result.candidates[0].code == code, (result.rule, result.candidates)
 
 
+@pytest.mark.parametrize(("modality", "study", "description", "code"), [
+    ("CT", "CT", "CHEST_ABD_PELVIS_WITH_CT", "72254-6"),  # WITH, then the CT said last after the regions: contrast
+    ("PT", "CT,PT", "PET_SKULL_TO_THIGH_ONCOLOGIC_SCAN_W_CT", "58741-0"),  # a PET's CT: a scan, not contrast
+    ("CT", "CT", "CTCAPC", "72254-6"),  # a modality glued to a region and a contrast letter
+    ("CT", "CT", "CTAPC", "36813-4"),
+    ("CT", "CT", "XIONGBU CT PINGSAO", "29252-4"),  # pinyin: 胸部 平扫
+    ("CT", "CT", "SHANGFU PINGSAO+ZENGQIANG", "36267-3"),  # 上腹 平扫+增强
+    ("MR", "MR", "TOULU MR PINGSAO ZENGQIANG", "24587-8"),  # 头颅 平扫 增强
+    ("CT", "CT", "QUANFU CT ZENGQ", "36813-4"),  # 全腹 增强, cut short
+    ("MR", "MR", "YAOZHUI MR", "24968-0"),  # 腰椎
+])
+def test_vocabulary_4_30_readings(modality: str, study: str, description: str, code: str) -> None:
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset(study.split(",")))
+    assert result.candidates[0].code == code, (result.rule, result.candidates)
+
+
 def test_midrc_ctpt_is_a_study_of_ct_and_pt_series() -> None:
     assert "PT+CT" in MAPPER._families("PT", {"CTPT"})
     assert "PT+CT" not in MAPPER._families("PT", {"PT"})
