@@ -627,6 +627,8 @@ def test_vocabulary_4_29_readings(modality: str, study: str, description: str, c
     ("MR", "MR", "TOULU MR PINGSAO ZENGQIANG", "24587-8"),  # 头颅 平扫 增强
     ("CT", "CT", "QUANFU CT ZENGQ", "36813-4"),  # 全腹 增强, cut short
     ("MR", "MR", "YAOZHUI MR", "24968-0"),  # 腰椎
+    ("CT", "CT", "CT STONE PROTOCOL", "36952-0"),  # a stone CT: the abdomen and pelvis without contrast
+    ("CT", "CT", "ABD RENAL STONE", "36424-0"),  # unless a region is said
 ])
 def test_vocabulary_4_30_readings(modality: str, study: str, description: str, code: str) -> None:
     result = MAPPER.map(modality, study_description=description, study_modalities=frozenset(study.split(",")))
