@@ -24,8 +24,10 @@ series geometry against dcm2niix.
 4. Study descriptions of other sites: NCI's Imaging Data Commons (bench/data/idc_sample.py), seven development
    samples, a test sample labelled after vocabulary 4.6 was frozen and a second one after 4.9 (no error of
    either read).
-5. The multilingual probe descriptions (written with the vocabulary: a regression set, not held out).
-6. Geometry: real multi-slice series of pydicom's test files, series built from real single files of
+5. Chinese exam names written in pinyin (bench/data/pinyin_descriptions.csv, written for this bench by a writer
+   who did not see the vocabulary), labelled like the fresh set: odd ids for development, even ids blind.
+6. The multilingual probe descriptions (written with the vocabulary: a regression set, not held out).
+7. Geometry: real multi-slice series of pydicom's test files, series built from real single files of
    pydicom-data / deid-data at four orientations, and enhanced multi-frame instances converted from such
    series by highdicom, converted by dcm2niix: same size, spacing within 0.01 mm, same direction cosines (1e-4).
 """
@@ -77,6 +79,9 @@ MIDRC_CATALOGUE = ("midrc",)
 UNMAPPED_WHOLE = ROOT / "bench" / "data" / "unmapped_adjudicated_whole_catalogue.csv"
 ZH_WHOLE = ROOT / "bench" / "data" / "zh_adjudicated_whole_catalogue.csv"
 UNMAPPED_DEVELOPMENT_WHOLE_LABELS = ROOT / "bench" / "data" / "unmapped_development_adjudicated_whole_catalogue.csv"
+#: Chinese exam names written in pinyin, labelled against the whole catalogue (bench/data/ADJUDICATION.md).
+PINYIN_SAMPLE = ROOT / "bench" / "data" / "pinyin_descriptions.csv"
+PINYIN_WHOLE = ROOT / "bench" / "data" / "pinyin_adjudicated_whole_catalogue.csv"
 #: MIDRC's held-out rows labelled against the whole catalogue (bench/data/ADJUDICATION.md).
 MIDRC_HELD_OUT_WHOLE = ROOT / "bench" / "data" / "midrc_held_out_adjudicated_whole_catalogue.csv"
 #: Study descriptions of NCI's Imaging Data Commons (bench/data/idc_sample.py), labelled like the fresh set against
@@ -325,6 +330,16 @@ def evaluate_chinese(show_errors: bool, *, unseal_blind: bool = False, labels: s
     return _evaluate_halves(adjudicated, ids, {i for i in ids if int(i) % 2}, ("development", "blind"),
                             f"Chinese descriptions the mapper gets wrong ({labels} catalogue)", show_errors,
                             unseal_blind, catalogue)
+
+
+def evaluate_pinyin(show_errors: bool, *, unseal_blind: bool = False) -> dict[str, Any]:
+    """Chinese exam names written in pinyin, as archives that take ASCII only hold them (pinyin_descriptions.csv,
+    written for this bench), over the whole catalogue. Odd ids for development; even ids blind."""
+    with PINYIN_SAMPLE.open(encoding="utf-8", newline="") as f:
+        ids = [r["id"] for r in csv.DictReader(f)]
+    return _evaluate_halves(PINYIN_WHOLE, ids, {i for i in ids if int(i) % 2}, ("development", "blind"),
+                            "Pinyin descriptions the mapper gets wrong (whole catalogue)", show_errors, unseal_blind,
+                            CATALOGUE_SOURCES)
 
 
 def evaluate_idc(show_errors: bool, *, unseal_blind: bool = False) -> dict[str, Any]:
@@ -671,6 +686,8 @@ def main(argv: list[str] | None = None) -> int:
         idc = evaluate_idc(args.errors)
         development = idc.get("parts", {}).get("development")
         print("IDC development sample: " + (_figures_line(development) if development else idc.get("skipped", "")))
+        pinyin = evaluate_pinyin(args.errors).get("parts", {}).get("development")
+        print("pinyin development half: " + (_figures_line(pinyin) if pinyin else "not labelled yet"))
         return 0
 
     report: dict[str, Any] = {"versions": default_harmonizer().rules}
@@ -713,6 +730,12 @@ def main(argv: list[str] | None = None) -> int:
         _print_halves(f"Chinese descriptions over {over}", "written for this bench, labelled like the fresh set",
                       chinese, [("development half (odd ids)", halves.get("development")),
                                 ("blind half (even ids, no error read)", halves.get("blind"))])
+    pinyin = report["pinyin"] = evaluate_pinyin(args.errors, unseal_blind=args.unseal_blind)
+    halves = pinyin.get("parts", {})
+    _print_halves("Chinese exam names in pinyin over the whole catalogue",
+                  "written for this bench, labelled like the fresh set", pinyin,
+                  [("development half (odd ids)", halves.get("development")),
+                   ("blind half (even ids, no error read)", halves.get("blind"))])
     idc = report["idc"] = evaluate_idc(args.errors, unseal_blind=args.unseal_blind)
     halves = idc.get("parts", {})
     _print_halves("IDC study descriptions over the whole catalogue",

@@ -9,7 +9,8 @@ whose MIDRC code is not among the adjudicated ones, with the adjudicated code th
 instead. The same for the sample of descriptions MIDRC's table does not map (unmapped_sample.csv): the
 files of annotations/unmapped/, keyed by the sample's `id`, and the Chinese set (annotations/zh/); both sets
 again against the whole catalogue (annotations/*_whole_catalogue/; the rows labelled again when the catalogue
-changed in revision_*/, which replace the same ids); the samples of NCI's Imaging Data Commons (annotations/idc/,
+changed in revision_*/, which replace the same ids); Chinese exam names written in pinyin
+(annotations/pinyin_whole_catalogue/); the samples of NCI's Imaging Data Commons (annotations/idc/,
 annotations/idc_development/, annotations/idc_development_2/, annotations/idc_2/, annotations/idc_development_3/,
 annotations/idc_development_4/, annotations/idc_development_5/,
 annotations/idc_development_6/, annotations/idc_development_7/).
@@ -46,6 +47,10 @@ UNMAPPED_WHOLE_ANNOTATIONS = HERE / "annotations" / "unmapped_whole_catalogue"
 UNMAPPED_WHOLE_OUTPUT = HERE / "unmapped_adjudicated_whole_catalogue.csv"
 ZH_WHOLE_ANNOTATIONS = HERE / "annotations" / "zh_whole_catalogue"
 ZH_WHOLE_OUTPUT = HERE / "zh_adjudicated_whole_catalogue.csv"
+#: Chinese exam names written in pinyin (written for the bench), labelled against the whole catalogue.
+PINYIN_SAMPLE = HERE / "pinyin_descriptions.csv"
+PINYIN_WHOLE_ANNOTATIONS = HERE / "annotations" / "pinyin_whole_catalogue"
+PINYIN_WHOLE_OUTPUT = HERE / "pinyin_adjudicated_whole_catalogue.csv"
 #: MIDRC's held-out rows (bench/harmonize_eval.py's split, `id` = the table's line) labelled against the whole
 #: catalogue; the whole table was adjudicated against MIDRC's codes (midrc_adjudicated.csv).
 MIDRC_HELD_OUT_SAMPLE = HERE / "midrc_held_out.csv"
@@ -86,6 +91,8 @@ FRESH_SETS = (
     ("Chinese descriptions, whole catalogue", ZH_SAMPLE, ZH_WHOLE_ANNOTATIONS, ZH_WHOLE_OUTPUT, ZH_COLUMNS),
     ("MIDRC held-out rows, whole catalogue", MIDRC_HELD_OUT_SAMPLE, MIDRC_HELD_OUT_WHOLE_ANNOTATIONS,
      MIDRC_HELD_OUT_WHOLE_OUTPUT, ZH_COLUMNS),
+    ("pinyin descriptions, whole catalogue", PINYIN_SAMPLE, PINYIN_WHOLE_ANNOTATIONS, PINYIN_WHOLE_OUTPUT,
+     ZH_COLUMNS),
     ("development sample, whole catalogue", UNMAPPED_DEVELOPMENT_SAMPLE, UNMAPPED_DEVELOPMENT_WHOLE_ANNOTATIONS,
      UNMAPPED_DEVELOPMENT_WHOLE_OUTPUT, UNMAPPED_COLUMNS),
     *((name, HERE / sample, HERE / "annotations" / labels, HERE / output, IDC_COLUMNS)
