@@ -51,6 +51,8 @@ ZH_WHOLE_OUTPUT = HERE / "zh_adjudicated_whole_catalogue.csv"
 PINYIN_SAMPLE = HERE / "pinyin_descriptions.csv"
 PINYIN_WHOLE_ANNOTATIONS = HERE / "annotations" / "pinyin_whole_catalogue"
 PINYIN_WHOLE_OUTPUT = HERE / "pinyin_adjudicated_whole_catalogue.csv"
+PINYIN_COLUMNS = ["id", "modality", "description", "chinese", "acceptable", "annotator_a", "annotator_b", "resolution",
+                  "note"]
 #: MIDRC's held-out rows (bench/harmonize_eval.py's split, `id` = the table's line) labelled against the whole
 #: catalogue; the whole table was adjudicated against MIDRC's codes (midrc_adjudicated.csv).
 MIDRC_HELD_OUT_SAMPLE = HERE / "midrc_held_out.csv"
@@ -92,7 +94,7 @@ FRESH_SETS = (
     ("MIDRC held-out rows, whole catalogue", MIDRC_HELD_OUT_SAMPLE, MIDRC_HELD_OUT_WHOLE_ANNOTATIONS,
      MIDRC_HELD_OUT_WHOLE_OUTPUT, ZH_COLUMNS),
     ("pinyin descriptions, whole catalogue", PINYIN_SAMPLE, PINYIN_WHOLE_ANNOTATIONS, PINYIN_WHOLE_OUTPUT,
-     ZH_COLUMNS),
+     PINYIN_COLUMNS),
     ("development sample, whole catalogue", UNMAPPED_DEVELOPMENT_SAMPLE, UNMAPPED_DEVELOPMENT_WHOLE_ANNOTATIONS,
      UNMAPPED_DEVELOPMENT_WHOLE_OUTPUT, UNMAPPED_COLUMNS),
     *((name, HERE / sample, HERE / "annotations" / labels, HERE / output, IDC_COLUMNS)
