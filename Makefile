@@ -35,6 +35,7 @@ lint: ## ruff, mypy and the JSON Schema drift check
 	.venv/bin/mypy $(patsubst %,-m %,$(BENCH_MODULES))
 	$(PYTHON) -m contracts.schema check
 	$(PYTHON) -m services.deid.standard.generate_iod_types --check
+	$(PYTHON) -m services.harmonize.vocabulary.generate_pinyin --check
 
 schemas: ## regenerate contracts/schemas after a contract change
 	$(PYTHON) -m contracts.schema write
@@ -69,6 +70,7 @@ bench-large: install ## a 2,000-instance study through the whole stack: memory p
 
 vocabulary: ## regenerate the harmonize vocabulary tables from their sources
 	$(PYTHON) -m services.harmonize.vocabulary.generate_cid4031
+	$(PYTHON) -m services.harmonize.vocabulary.generate_pinyin
 	$(PYTHON) -m services.harmonize.vocabulary.generate_procedures
 
 # ---- deployment

@@ -359,7 +359,9 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
     unknown = {p for ps in parents.values() for p in ps} - parents.keys()
     if unknown:
         raise VocabularyError(f"{TERMS_FILE}: unknown parent regions {sorted(unknown)}")
-    languages: dict[str, Any] = raw.get("languages") or {}
+    languages: dict[str, Any] = dict(raw.get("languages") or {})
+    for name in raw.get("language_files") or ():  # generated languages (chinese_pinyin.yaml)
+        languages[str(name)] = yaml.safe_load((directory / name).read_text(encoding="utf-8")) or {}
     for language, spec in languages.items():
         if bad := set(spec.get("anatomy", {})) - parents.keys():
             raise VocabularyError(f"{TERMS_FILE}: languages.{language}: unknown regions {sorted(bad)}")

@@ -635,6 +635,28 @@ def test_vocabulary_4_30_readings(modality: str, study: str, description: str, c
     assert result.candidates[0].code == code, (result.rule, result.candidates)
 
 
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "YOU HUAIGUANJIE CT PINGSAO", "36428-1"),  # 右踝关节CT平扫: the pinyin generated from the Chinese words
+    ("CT", "DIJILIANG XIONGBU CT", "29252-4"),  # 低剂量胸部CT: a low-dose chest CT, without contrast
+    ("DX", "XIONGBU ZHENGWEI", "36554-4"),  # 胸部正位: one frontal view
+    ("MR", "YOU JIANGUANJIE MRI", "26270-9"),  # 右肩关节
+    ("CT", "XIONGTONG SANLIANZHENG CTA", "87842-1"),  # 胸痛三联征: the triple rule-out
+])
+def test_vocabulary_4_31_reads_pinyin(modality: str, description: str, code: str) -> None:
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
+    assert result.candidates[0].code == code, (result.rule, result.candidates)
+
+
+def test_the_generated_pinyin_is_current_and_left_out_words_stay_out() -> None:
+    pytest.importorskip("pypinyin")
+    from services.harmonize.vocabulary import generate_pinyin
+
+    assert generate_pinyin.main(["--check"]) == 0
+    assert generate_pinyin.spelling("颈椎") == "JINGZHUI"  # corrected reading
+    lexicon = READER.lexicon
+    assert lexicon.phrases.find(["NAO"]) == [] and lexicon.phrases.find(["FU"]) == []
+
+
 def test_midrc_ctpt_is_a_study_of_ct_and_pt_series() -> None:
     assert "PT+CT" in MAPPER._families("PT", {"CTPT"})
     assert "PT+CT" not in MAPPER._families("PT", {"PT"})

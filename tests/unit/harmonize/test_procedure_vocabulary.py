@@ -112,6 +112,8 @@ def test_lexicon_refuses_unknown_regions(tmp_path: Path) -> None:
     source = (VOCABULARY_DIR / "procedure_terms.yaml").read_text(encoding="utf-8")
     bad = tmp_path / "procedure_terms.yaml"
     bad.write_text(source.replace("regions: [CHEST, ABDOMEN, PELVIS]}", "regions: [CHEST, BELLY, PELVIS]}", 1))
+    for language in ("chinese_pinyin.yaml",):  # the generated languages it lists
+        (tmp_path / language).write_text((VOCABULARY_DIR / language).read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(VocabularyError, match="BELLY"):
         load_lexicon(bad.parent)
 
