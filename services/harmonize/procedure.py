@@ -741,6 +741,10 @@ _LATIN_RUN = re.compile(r"[A-Za-z]+")
 _CAMEL_CUT = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 #: A modality's name glued to at most this many vocabulary words (CTABDPELW: CT ABD PEL W).
 MAX_MODALITY_GLUED = 3
+#: A word of this many letters or more that is several vocabulary words written as one is read apart into at most
+#: MAX_LONG_GLUED of them (pinyin glued whole: SHANGFUBUCTPINGSAOJIAZENGQIANG), when one reading has the fewest.
+MIN_LONG_GLUED = 12
+MAX_LONG_GLUED = 5
 
 
 def _camel_words(text: str | None, lexicon: Lexicon) -> str | None:
@@ -814,6 +818,10 @@ def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
         pairs = _fewest(_glued_words(word, lexicon))
         if len(pairs) == 1:  # vocabulary words written as one (CHESTPA, PELVISAP, ABDPELVIS, PELVISBONEBIOPSY)
             completed += pairs[0]
+            continue
+        if len(word) >= MIN_LONG_GLUED and len(ways := _fewest(_segmentations(word, lexicon.glue_words,
+                                                                                MAX_LONG_GLUED))) == 1:
+            completed += ways[0]  # SHANGFUBUCTPINGSAOJIAZENGQIANG: four words, the modality among them
             continue
         fits = _alike(_cut_short(word, lexicon), lexicon)
         if len(fits) != 1 and len(word) >= MIN_MISTYPED_WORD:

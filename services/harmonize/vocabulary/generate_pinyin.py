@@ -4,7 +4,7 @@ Archives that take ASCII only hold Chinese exam names in pinyin (XIONGBU CT PING
 word of the vocabulary (its anatomy, terms and silent words) is written here in toneless upper-case pinyin
 (pypinyin's reading of the word as a phrase; a character it reads otherwise than the field does is corrected:
 椎 ZHUI), joined (Latin words are matched without separators, so XIONG BU = XIONGBU), with the meaning of its
-Chinese word. Words of one character are left out of terms and word lists (but the sides 左 and 右) and kept for
+Chinese word. Words of one character are left out of terms and word lists (but the sides 左, 右 and 双) and kept for
 the anatomy when their pinyin has three letters or more (肺 FEI, 手 SHOU; not 腹 FU or 颅 LU, too short to tell
 from abbreviations, nor 脑 NAO, Portuguese "not"); a spelling that is already a word of the vocabulary's other
 languages is left out. procedure_terms.yaml lists this file under `language_files`; the reader loads it as one
@@ -25,8 +25,8 @@ import yaml
 HERE = Path(__file__).resolve().parent
 TERMS = HERE / "procedure_terms.yaml"
 OUTPUT = HERE / "chinese_pinyin.yaml"
-#: Single characters written in pinyin all the same: the sides.
-SINGLE_CHARACTERS = frozenset("左右")
+#: Single characters written in pinyin all the same: the sides (左 ZUO, 右 YOU, 双 SHUANG).
+SINGLE_CHARACTERS = frozenset("左右双")
 #: An anatomy word of one character is kept when its pinyin has this many letters, unless it is one of these.
 MIN_SINGLE_ANATOMY = 3
 SINGLE_ANATOMY_LEFT_OUT = frozenset({"NAO"})

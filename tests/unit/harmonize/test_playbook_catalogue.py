@@ -641,6 +641,9 @@ def test_vocabulary_4_30_readings(modality: str, study: str, description: str, c
     ("DX", "XIONGBU ZHENGWEI", "36554-4"),  # 胸部正位: one frontal view
     ("MR", "YOU JIANGUANJIE MRI", "26270-9"),  # 右肩关节
     ("CT", "XIONGTONG SANLIANZHENG CTA", "87842-1"),  # 胸痛三联征: the triple rule-out
+    ("CT", "SHANGFUBUCTPINGSAOJIAZENGQIANG", "36267-3"),  # 上腹部CT平扫加增强 glued whole (4.32)
+    ("MR", "CHUITI MR DONGTAI ZENGQIANG", "36238-4"),  # 垂体动态增强: dynamic, with contrast (4.32)
+    ("CT", "SHUANG XIAZHI JINGMAI CTV", "87281-2"),  # 双下肢静脉: both sides (4.32)
 ])
 def test_vocabulary_4_31_reads_pinyin(modality: str, description: str, code: str) -> None:
     result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
