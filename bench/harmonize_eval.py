@@ -50,6 +50,7 @@ from typing import Any, NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.data.merge_annotations import IDC_SETS
 from services.harmonize.harmonize import default_harmonizer
 from services.harmonize.policy import default_policy
 from services.harmonize.procedure import (
@@ -86,19 +87,10 @@ PINYIN_WHOLE = ROOT / "bench" / "data" / "pinyin_adjudicated_whole_catalogue.csv
 MIDRC_HELD_OUT_WHOLE = ROOT / "bench" / "data" / "midrc_held_out_adjudicated_whole_catalogue.csv"
 #: Study descriptions of NCI's Imaging Data Commons (bench/data/idc_sample.py), labelled like the fresh set against
 #: the whole catalogue: which part of the report each adjudicated file is (development: errors listed; the tests
-#: sealed). The first test sample is required; the others are reported once labelled.
+#: sealed), as merge_annotations.IDC_SETS lists them. The first test sample is required; the others are reported
+#: once labelled.
 IDC_SAMPLE = ROOT / "bench" / "data" / "idc_sample.csv"
-IDC_PARTS = (
-    (ROOT / "bench" / "data" / "idc_development_adjudicated.csv", "development"),
-    (ROOT / "bench" / "data" / "idc_development_2_adjudicated.csv", "development"),
-    (ROOT / "bench" / "data" / "idc_development_3_adjudicated.csv", "development"),
-    (ROOT / "bench" / "data" / "idc_development_4_adjudicated.csv", "development"),
-    (ROOT / "bench" / "data" / "idc_development_5_adjudicated.csv", "development"),
-    (ROOT / "bench" / "data" / "idc_development_6_adjudicated.csv", "development"),
-    (ROOT / "bench" / "data" / "idc_development_7_adjudicated.csv", "development"),
-    (ROOT / "bench" / "data" / "idc_adjudicated.csv", "test"),
-    (ROOT / "bench" / "data" / "idc_2_adjudicated.csv", "test_2"),
-)
+IDC_PARTS = tuple((ROOT / "bench" / "data" / output, part) for _, _, _, output, part in IDC_SETS)
 #: Which labels, over which catalogue: the whole catalogue (the mapper as deployed), and MIDRC's codes alone.
 LABELS = {
     "whole": (UNMAPPED_WHOLE, ZH_WHOLE, UNMAPPED_DEVELOPMENT_WHOLE_LABELS, CATALOGUE_SOURCES),

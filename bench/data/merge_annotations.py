@@ -64,23 +64,18 @@ UNMAPPED_DEVELOPMENT_SAMPLE = HERE / "unmapped_development.csv"
 UNMAPPED_DEVELOPMENT_WHOLE_ANNOTATIONS = HERE / "annotations" / "unmapped_development_whole_catalogue"
 UNMAPPED_DEVELOPMENT_WHOLE_OUTPUT = HERE / "unmapped_development_adjudicated_whole_catalogue.csv"
 #: Study descriptions of NCI's Imaging Data Commons (idc_sample.py): two test samples and seven development
-#: samples, each labelled by two annotators and a third: (name, sample file, annotations folder, output file).
+#: samples, each labelled by two annotators and a third: (name, sample file, annotations folder, output file, part
+#: of the bench report: development, whose errors are listed, or a sealed test).
 IDC_SETS = (
-    ("IDC sample", "idc_sample.csv", "idc", "idc_adjudicated.csv"),
-    ("IDC development sample", "idc_development.csv", "idc_development", "idc_development_adjudicated.csv"),
+    ("IDC sample", "idc_sample.csv", "idc", "idc_adjudicated.csv", "test"),
+    ("IDC development sample", "idc_development.csv", "idc_development", "idc_development_adjudicated.csv",
+     "development"),
     ("IDC second development sample", "idc_development_2.csv", "idc_development_2",
-     "idc_development_2_adjudicated.csv"),
-    ("IDC second test sample", "idc_sample_2.csv", "idc_2", "idc_2_adjudicated.csv"),
-    ("IDC third development sample", "idc_development_3.csv", "idc_development_3",
-     "idc_development_3_adjudicated.csv"),
-    ("IDC fourth development sample", "idc_development_4.csv", "idc_development_4",
-     "idc_development_4_adjudicated.csv"),
-    ("IDC fifth development sample", "idc_development_5.csv", "idc_development_5",
-     "idc_development_5_adjudicated.csv"),
-    ("IDC sixth development sample", "idc_development_6.csv", "idc_development_6",
-     "idc_development_6_adjudicated.csv"),
-    ("IDC seventh development sample", "idc_development_7.csv", "idc_development_7",
-     "idc_development_7_adjudicated.csv"),
+     "idc_development_2_adjudicated.csv", "development"),
+    ("IDC second test sample", "idc_sample_2.csv", "idc_2", "idc_2_adjudicated.csv", "test_2"),
+    *((f"IDC {nth} development sample", f"idc_development_{n}.csv", f"idc_development_{n}",
+       f"idc_development_{n}_adjudicated.csv", "development")
+      for n, nth in ((3, "third"), (4, "fourth"), (5, "fifth"), (6, "sixth"), (7, "seventh"))),
 )
 IDC_COLUMNS = ["id", "modality", "description", "collection", "studies", "acceptable", "annotator_a", "annotator_b",
                "resolution", "note"]
@@ -98,7 +93,7 @@ FRESH_SETS = (
     ("development sample, whole catalogue", UNMAPPED_DEVELOPMENT_SAMPLE, UNMAPPED_DEVELOPMENT_WHOLE_ANNOTATIONS,
      UNMAPPED_DEVELOPMENT_WHOLE_OUTPUT, UNMAPPED_COLUMNS),
     *((name, HERE / sample, HERE / "annotations" / labels, HERE / output, IDC_COLUMNS)
-      for name, sample, labels, output in IDC_SETS),
+      for name, sample, labels, output, _ in IDC_SETS),
 )
 
 
