@@ -50,7 +50,7 @@ from typing import Any, NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.data.merge_annotations import IDC_SETS
+from bench.data.merge_annotations import IDC_SETS, PINYIN_SAMPLE, PINYIN_WHOLE_OUTPUT
 from services.harmonize.harmonize import default_harmonizer
 from services.harmonize.policy import default_policy
 from services.harmonize.procedure import (
@@ -80,9 +80,6 @@ MIDRC_CATALOGUE = ("midrc",)
 UNMAPPED_WHOLE = ROOT / "bench" / "data" / "unmapped_adjudicated_whole_catalogue.csv"
 ZH_WHOLE = ROOT / "bench" / "data" / "zh_adjudicated_whole_catalogue.csv"
 UNMAPPED_DEVELOPMENT_WHOLE_LABELS = ROOT / "bench" / "data" / "unmapped_development_adjudicated_whole_catalogue.csv"
-#: Chinese exam names written in pinyin, labelled against the whole catalogue (bench/data/ADJUDICATION.md).
-PINYIN_SAMPLE = ROOT / "bench" / "data" / "pinyin_descriptions.csv"
-PINYIN_WHOLE = ROOT / "bench" / "data" / "pinyin_adjudicated_whole_catalogue.csv"
 #: MIDRC's held-out rows labelled against the whole catalogue (bench/data/ADJUDICATION.md).
 MIDRC_HELD_OUT_WHOLE = ROOT / "bench" / "data" / "midrc_held_out_adjudicated_whole_catalogue.csv"
 #: Study descriptions of NCI's Imaging Data Commons (bench/data/idc_sample.py), labelled like the fresh set against
@@ -316,22 +313,26 @@ def evaluate_chinese(show_errors: bool, *, unseal_blind: bool = False, labels: s
     """Chinese descriptions in the style of Chinese hospitals' records (zh_descriptions.csv, written for this
     bench, see ADJUDICATION.md), adjudicated like the fresh set. Odd ids are for development (their errors are
     listed); even ids are the blind half, listed only when unsealed."""
-    with ZH_SAMPLE.open(encoding="utf-8", newline="") as f:
-        ids = [r["id"] for r in csv.DictReader(f)]
     _, adjudicated, _, catalogue = LABELS[labels]
-    return _evaluate_halves(adjudicated, ids, {i for i in ids if int(i) % 2}, ("development", "blind"),
-                            f"Chinese descriptions the mapper gets wrong ({labels} catalogue)", show_errors,
-                            unseal_blind, catalogue)
+    title = f"Chinese descriptions the mapper gets wrong ({labels} catalogue)"
+    return _evaluate_odd_even(ZH_SAMPLE, adjudicated, title, show_errors, unseal_blind, catalogue)
 
 
 def evaluate_pinyin(show_errors: bool, *, unseal_blind: bool = False) -> dict[str, Any]:
     """Chinese exam names written in pinyin, as archives that take ASCII only hold them (pinyin_descriptions.csv,
     written for this bench), over the whole catalogue. Odd ids for development; even ids blind."""
-    with PINYIN_SAMPLE.open(encoding="utf-8", newline="") as f:
+    return _evaluate_odd_even(PINYIN_SAMPLE, PINYIN_WHOLE_OUTPUT,
+                              "Pinyin descriptions the mapper gets wrong (whole catalogue)", show_errors, unseal_blind,
+                              CATALOGUE_SOURCES)
+
+
+def _evaluate_odd_even(sample: Path, adjudicated: Path, title: str, show_errors: bool, unseal_blind: bool,
+                       catalogue: Sequence[str]) -> dict[str, Any]:
+    """A set written for the bench in two halves by id: odd ids for development, even ids blind."""
+    with sample.open(encoding="utf-8", newline="") as f:
         ids = [r["id"] for r in csv.DictReader(f)]
-    return _evaluate_halves(PINYIN_WHOLE, ids, {i for i in ids if int(i) % 2}, ("development", "blind"),
-                            "Pinyin descriptions the mapper gets wrong (whole catalogue)", show_errors, unseal_blind,
-                            CATALOGUE_SOURCES)
+    return _evaluate_halves(adjudicated, ids, {i for i in ids if int(i) % 2}, ("development", "blind"), title,
+                            show_errors, unseal_blind, catalogue)
 
 
 def evaluate_idc(show_errors: bool, *, unseal_blind: bool = False) -> dict[str, Any]:
@@ -653,6 +654,13 @@ def _print_halves(name: str, what: str, report: dict[str, Any],
         print(f"  {label}, {figures['rows']} rows: " + _figures_line(figures))
 
 
+def _print_odd_even(name: str, report: dict[str, Any]) -> None:
+    halves = report.get("parts", {})
+    _print_halves(name, "written for this bench, labelled like the fresh set", report,
+                  [("development half (odd ids)", halves.get("development")),
+                   ("blind half (even ids, no error read)", halves.get("blind"))])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
@@ -718,16 +726,9 @@ def main(argv: list[str] | None = None) -> int:
                        ("second part (no error read)", halves.get("second"))])
         chinese = report[f"chinese_{labels}"] = evaluate_chinese(args.errors, unseal_blind=args.unseal_blind,
                                                                 labels=labels)
-        halves = chinese.get("parts", {})
-        _print_halves(f"Chinese descriptions over {over}", "written for this bench, labelled like the fresh set",
-                      chinese, [("development half (odd ids)", halves.get("development")),
-                                ("blind half (even ids, no error read)", halves.get("blind"))])
+        _print_odd_even(f"Chinese descriptions over {over}", chinese)
     pinyin = report["pinyin"] = evaluate_pinyin(args.errors, unseal_blind=args.unseal_blind)
-    halves = pinyin.get("parts", {})
-    _print_halves("Chinese exam names in pinyin over the whole catalogue",
-                  "written for this bench, labelled like the fresh set", pinyin,
-                  [("development half (odd ids)", halves.get("development")),
-                   ("blind half (even ids, no error read)", halves.get("blind"))])
+    _print_odd_even("Chinese exam names in pinyin over the whole catalogue", pinyin)
     idc = report["idc"] = evaluate_idc(args.errors, unseal_blind=args.unseal_blind)
     halves = idc.get("parts", {})
     _print_halves("IDC study descriptions over the whole catalogue",

@@ -419,6 +419,7 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
     own_regions = frozenset(raw.get("own_regions", ()))
     sided_regions = frozenset(raw.get("sided_regions", ()))
     narrowing = {str(k): frozenset(v) for k, v in (raw.get("narrowing_regions") or {}).items()}
+    cancer: dict[str, Any] = raw.get("cancer_sites") or {}
     named = own_regions | sided_regions | narrowing.keys() | {r for v in narrowing.values() for r in v}
     if bad_regions := named - parents.keys():
         raise VocabularyError(f"{TERMS_FILE}: unknown own, sided or narrowing regions {sorted(bad_regions)}")
@@ -448,8 +449,8 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         own_regions=own_regions,
         sided_regions=sided_regions,
         narrowing_regions=narrowing,
-        cancer_sites=frozenset((raw.get("cancer_sites") or {}).get("regions", ())),
-        cancer_letters=frozenset((raw.get("cancer_sites") or {}).get("letters", ())),
+        cancer_sites=frozenset(cancer.get("regions", ())),
+        cancer_letters=frozenset(cancer.get("letters", ())),
         with_not_contrast=frozenset(tuple(tokens(str(w))) for w in raw.get("with_not_contrast", ())),
         negations=word_list("negations"),
         single_words=single_words,
@@ -590,16 +591,14 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
         reading.phrases.append("CONTRAST")
     _contrast_by_region(reading, contrast_at, with_between_regions, regions_at)
     last = len(words) - 1
-    if (last > 0 and not covered[last] and words[last] in lexicon.contrast_letters and covered[last - 1]
-            and reading.regions and not reading.contrast and not reading.contrast_either):  # CAP_C
-        reading.contrast.add(lexicon.contrast_letters[words[last]])
-        reading.phrases.append(words[last])
-        covered[last] = True
-    if (last > 0 and not covered[last] and words[last] in lexicon.side_letters and covered[last - 1]
-            and reading.regions and not reading.laterality):  # HIP R, RIBS L
-        reading.laterality.add(lexicon.side_letters[words[last]])
-        reading.phrases.append(words[last])
-        covered[last] = True
+    # a lone letter ending the description right after the anatomy: the contrast (CAP_C), else the side (HIP R)
+    for letters, said, settled in ((lexicon.contrast_letters, reading.contrast, reading.contrast_either),
+                                   (lexicon.side_letters, reading.laterality, False)):
+        if (last > 0 and not covered[last] and words[last] in letters and covered[last - 1] and reading.regions
+                and not said and not settled):
+            said.add(letters[words[last]])
+            reading.phrases.append(words[last])
+            covered[last] = True
     _region_letters(reading, words, covered, starts, families, lexicon)
     for i, word in enumerate(words[:-1]):  # L SHOULDER, R BREAST: a lone letter before a paired part
         nxt = starts.get(i + 1)
