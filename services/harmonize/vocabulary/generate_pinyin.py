@@ -22,6 +22,8 @@ from typing import Any
 
 import yaml
 
+from services.harmonize.text import tokens
+
 HERE = Path(__file__).resolve().parent
 TERMS = HERE / "procedure_terms.yaml"
 OUTPUT = HERE / "chinese_pinyin.yaml"
@@ -51,13 +53,12 @@ def spelling(word: str) -> str | None:
 
 
 def latin_words(raw: dict[str, Any]) -> set[str]:
-    """Every Latin word and phrase of the vocabulary, joined as the reader joins them."""
+    """Every word and phrase of the vocabulary, joined as the reader joins them (text.tokens)."""
     words: set[str] = set()
 
     def walk(value: Any) -> None:
         if isinstance(value, str):
-            if value.isascii():
-                words.add("".join(ch for ch in value.upper() if ch.isalnum()))
+            words.add("".join(tokens(value)))
         elif isinstance(value, dict):
             for v in value.values():
                 walk(v)
