@@ -50,7 +50,16 @@ from typing import Any, NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.data.merge_annotations import IDC_SETS, PINYIN_SAMPLE, PINYIN_WHOLE_OUTPUT
+from bench.data.idc_sample import OUTPUT as IDC_SAMPLE
+from bench.data.merge_annotations import IDC_SETS, PINYIN_SAMPLE, PINYIN_WHOLE_OUTPUT, UNMAPPED_SAMPLE, ZH_SAMPLE
+from bench.data.merge_annotations import MIDRC_HELD_OUT_WHOLE_OUTPUT as MIDRC_HELD_OUT_WHOLE
+from bench.data.merge_annotations import OUTPUT as ADJUDICATED
+from bench.data.merge_annotations import UNMAPPED_DEVELOPMENT_SAMPLE as UNMAPPED_DEVELOPMENT
+from bench.data.merge_annotations import UNMAPPED_DEVELOPMENT_WHOLE_OUTPUT as UNMAPPED_DEVELOPMENT_WHOLE_LABELS
+from bench.data.merge_annotations import UNMAPPED_OUTPUT as UNMAPPED_ADJUDICATED
+from bench.data.merge_annotations import UNMAPPED_WHOLE_OUTPUT as UNMAPPED_WHOLE
+from bench.data.merge_annotations import ZH_OUTPUT as ZH_ADJUDICATED
+from bench.data.merge_annotations import ZH_WHOLE_OUTPUT as ZH_WHOLE
 from services.harmonize.harmonize import default_harmonizer
 from services.harmonize.policy import default_policy
 from services.harmonize.procedure import (
@@ -65,30 +74,19 @@ SPLIT_SALT = "radcurate-midrc-split-1:"
 HELD_OUT_PERCENT = 30
 ROOT = Path(__file__).resolve().parents[1]
 PROBES = ROOT / "tests" / "unit" / "harmonize" / "data" / "probe_descriptions.csv"
-ADJUDICATED = ROOT / "bench" / "data" / "midrc_adjudicated.csv"
-UNMAPPED_ADJUDICATED = ROOT / "bench" / "data" / "unmapped_adjudicated.csv"
-UNMAPPED_SAMPLE = ROOT / "bench" / "data" / "unmapped_sample.csv"
-UNMAPPED_DEVELOPMENT = ROOT / "bench" / "data" / "unmapped_development.csv"
+#: The unmapped development set's first labels (one annotator, MIDRC's codes): kept as labelled then.
 UNMAPPED_DEVELOPMENT_LABELS = ROOT / "bench" / "data" / "annotations" / "unmapped_development" / "annotator.csv"
-ZH_ADJUDICATED = ROOT / "bench" / "data" / "zh_adjudicated.csv"
-ZH_SAMPLE = ROOT / "bench" / "data" / "zh_descriptions.csv"
 #: The catalogue MIDRC's table, its adjudication and the first labels of the fresh, Chinese and development sets
 #: were chosen from (MIDRC's codes).
 MIDRC_CATALOGUE = ("midrc",)
-#: The same fresh, Chinese and development sets labelled again against the whole catalogue (MIDRC's codes and the
-#: Playbook codes the vocabulary reads; bench/data/labelled_catalogue.txt).
-UNMAPPED_WHOLE = ROOT / "bench" / "data" / "unmapped_adjudicated_whole_catalogue.csv"
-ZH_WHOLE = ROOT / "bench" / "data" / "zh_adjudicated_whole_catalogue.csv"
-UNMAPPED_DEVELOPMENT_WHOLE_LABELS = ROOT / "bench" / "data" / "unmapped_development_adjudicated_whole_catalogue.csv"
-#: MIDRC's held-out rows labelled against the whole catalogue (bench/data/ADJUDICATION.md).
-MIDRC_HELD_OUT_WHOLE = ROOT / "bench" / "data" / "midrc_held_out_adjudicated_whole_catalogue.csv"
 #: Study descriptions of NCI's Imaging Data Commons (bench/data/idc_sample.py), labelled like the fresh set against
 #: the whole catalogue: which part of the report each adjudicated file is (development: errors listed; the tests
 #: sealed), as merge_annotations.IDC_SETS lists them. The first test sample is required; the others are reported
 #: once labelled.
-IDC_SAMPLE = ROOT / "bench" / "data" / "idc_sample.csv"
 IDC_PARTS = tuple((ROOT / "bench" / "data" / output, part) for _, _, _, output, part in IDC_SETS)
-#: Which labels, over which catalogue: the whole catalogue (the mapper as deployed), and MIDRC's codes alone.
+#: Which labels, over which catalogue: the fresh, Chinese and development sets labelled against the whole catalogue
+#: (MIDRC's codes and the Playbook codes the vocabulary reads, bench/data/labelled_catalogue.txt: the mapper as
+#: deployed), and their first labels, against MIDRC's codes alone. The label files' paths are merge_annotations'.
 LABELS = {
     "whole": (UNMAPPED_WHOLE, ZH_WHOLE, UNMAPPED_DEVELOPMENT_WHOLE_LABELS, CATALOGUE_SOURCES),
     "midrc": (UNMAPPED_ADJUDICATED, ZH_ADJUDICATED, UNMAPPED_DEVELOPMENT_LABELS, MIDRC_CATALOGUE),

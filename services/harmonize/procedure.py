@@ -18,7 +18,7 @@ import csv
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
@@ -125,6 +125,8 @@ class Reading:
     region_from_header: bool = False
     #: Contrast said to be either given or not (W OR WO): a contrast word after it says nothing more.
     contrast_either: bool = False
+    #: A letter naming a cancer is said (LUNG CA): a PET's region beside it is the cancer's site.
+    cancer_letter: bool = False
 
     @property
     def contrast_value(self) -> str | None:
@@ -223,8 +225,8 @@ MIN_GLUED_PART = 4
 MIN_GLUED_WORD = 8
 MIN_GLUED_THREE = 3
 #: A word of at least this many letters one typing slip from one vocabulary word is read as that word
-#: (PULMNARY, MESSENTERIC).
-MIN_MISTYPED_WORD = 7
+#: (PULMNARY, MESSENTERIC, PELBIS); not a word that begins several vocabulary words (CONTRA: cut short).
+MIN_MISTYPED_WORD = 6
 
 
 @dataclass(frozen=True)
@@ -531,7 +533,9 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
     words = _complete_cut_words(tokens(_camel_words(text, lexicon)), lexicon)
     if not words:
         return reading
-    matches: list[Match[tuple[Term, ...]]] = lexicon.phrases.find(words)
+    reading.cancer_letter = not lexicon.cancer_letters.isdisjoint(words)
+    matches: list[Match[tuple[Term, ...]]] = lexicon.phrases.find(
+        words, usable=lambda terms: any(t.applies(families) for t in terms))
     covered = [False] * len(words)
     starts: dict[int, Term] = {}
     contrast_at: dict[int, str] = {}  # where each contrast value is said
@@ -768,23 +772,22 @@ def _modality_glued(word: str, lexicon: Lexicon) -> tuple[str, ...] | None:
     for prefix in lexicon.modality_prefixes:
         if word.startswith(prefix) and len(word) > len(prefix) + 1:
             ways += [(prefix, *w) for w in _segmentations(word[len(prefix):], lexicon.modality_glue_words,
-                                                          MAX_MODALITY_GLUED)]
-            if word[-1] in lexicon.contrast_letters and len(word) > len(prefix) + 2:  # CTCAPC: CT CAP C
-                ways += [(prefix, *w, word[-1]) for w in _segmentations(
-                    word[len(prefix):-1], lexicon.modality_glue_words, MAX_MODALITY_GLUED - 1)]
+                                                          MAX_MODALITY_GLUED, ending=lexicon.contrast_letters)]
     best = _fewest(ways)
     return best[0] if len(best) == 1 else None
 
 
-def _segmentations(text: str, words: frozenset[str], most: int) -> list[tuple[str, ...]]:
-    """The ways `text` is at most `most` of `words` written together (W alone; others of two letters or more)."""
+def _segmentations(text: str, words: frozenset[str], most: int,
+                   ending: Container[str] = ()) -> list[tuple[str, ...]]:
+    """The ways `text` is at most `most` of `words` written together (W alone; others of two letters or more),
+    the last of them also one of `ending` (a contrast letter: CAPC)."""
     def part(word: str) -> bool:
         return word in words and (len(word) >= 2 or word == "W")
-    found: list[tuple[str, ...]] = [(text,)] if part(text) else []
+    found: list[tuple[str, ...]] = [(text,)] if part(text) or text in ending else []
     if most > 1:
         for k in range(1, len(text)):
             if part(text[:k]):
-                found += [(text[:k], *rest) for rest in _segmentations(text[k:], words, most - 1)]
+                found += [(text[:k], *rest) for rest in _segmentations(text[k:], words, most - 1, ending)]
     return found
 
 
@@ -823,7 +826,7 @@ def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
             completed += ways[0]  # SHANGFUBUCTPINGSAOJIAZENGQIANG: four words, the modality among them
             continue
         fits = _alike(_cut_short(word, lexicon), lexicon)
-        if len(fits) != 1 and len(word) >= MIN_MISTYPED_WORD:
+        if not fits and len(word) >= MIN_MISTYPED_WORD:
             fits = _alike(_mistyped(word, lexicon), lexicon)
         completed.append(fits[0] if len(fits) == 1 else word)
     return completed
@@ -926,6 +929,7 @@ def _merge(readings: Sequence[Reading]) -> Reading:
         merged.phrases += r.phrases
         merged.unread += r.unread
         merged.contrast_either = merged.contrast_either or r.contrast_either
+        merged.cancer_letter = merged.cancer_letter or r.cancer_letter
     return merged
 
 
@@ -1374,8 +1378,7 @@ class ProcedureMapper:
             refine_regions(reading, self.lexicon)
         modality_used = self._modality(reading, families, pet_ct_study={"CT", "PT"} <= study)
         if modality_used in WHOLE_BODY_MODALITIES and reading.regions & self.lexicon.cancer_sites and (
-                "tumor_localization" in reading.qualifiers
-                or any(self.lexicon.cancer_letters & set(tokens(t)) for t in texts if t)):
+                "tumor_localization" in reading.qualifiers or reading.cancer_letter):
             reading.regions -= self.lexicon.cancer_sites  # PET/CT LUNG CA: the cancer's site, the region unsaid
         if reading.phrases:
             apply_defaults(reading, modality_used, self.lexicon)

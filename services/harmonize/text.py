@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Generic, TypeVar
@@ -135,8 +135,9 @@ class PhraseTable(Generic[T]):
         compacted = compact(phrase)
         return compacted in self.latin or compacted in self.cjk
 
-    def find(self, words: Sequence[str]) -> list[Match[T]]:
-        """Matches in `words` (from `tokens`), in text order; overlapping candidates resolved longest first."""
+    def find(self, words: Sequence[str], usable: Callable[[T], bool] | None = None) -> list[Match[T]]:
+        """Matches in `words` (from `tokens`), in text order; overlapping candidates resolved longest first, those
+        whose value is `usable` before the others (P/P A/P of a CT: AP, the abdomen and pelvis, not a PA view)."""
         candidates: list[Match[T]] = []
         latin = [i for i, w in enumerate(words) if not is_cjk(w)]
         for a in range(len(latin)):
@@ -159,7 +160,8 @@ class PhraseTable(Generic[T]):
                     candidates.append(Match(value, phrase, i, i + 1, at, cjk=True))
                     at = word.find(phrase, at + 1)
         taken: list[Match[T]] = []
-        for m in sorted(candidates, key=lambda m: (-m.length, m.start, m.offset)):
+        for m in sorted(candidates, key=lambda m: (usable is not None and not usable(m.value), -m.length, m.start,
+                                                   m.offset)):
             if any(_overlap(m, t) for t in taken):
                 continue
             taken.append(m)

@@ -650,6 +650,27 @@ def test_vocabulary_4_31_reads_pinyin(modality: str, description: str, code: str
     assert result.candidates[0].code == code, (result.rule, result.candidates)
 
 
+@pytest.mark.parametrize(("modality", "study", "description", "code"), [
+    ("CT", "CT", "THORAX^CAP_W_IRIS (ADULT)", "72254-6"),  # W before a reconstruction's name: still contrast
+    ("CT", "CT", "THORAX^01_CHEST_W_HR (ADULT)", "24628-0"),  # contrast said: not the high-resolution default
+    ("CT", "CT", "CAP WITH FEET FIRST", "72254-6"),
+    ("CT", "CT", "CT CHEST W 3D", "24627-2"),  # reconstructions: not contrast
+    ("CT", "CT", "CT ABD PELBIS", "44115-4"),  # one letter mistyped in a word of six
+    ("MR", "MR", "MR BREAST W WO CONTRA", "36276-4"),  # CONTRA begins several words: cut short, not mistyped
+    ("PT", "PT", "NM_PET_CT_Tumor_Skull_Base_Initial", "58741-0"),  # a PET's skull base: the oncologic extent
+    ("PT", "CT,PT", "PET LUNG CA SKULL BASE", "58741-0"),
+])
+def test_vocabulary_4_33_readings(modality: str, study: str, description: str, code: str) -> None:
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset(study.split(",")))
+    assert result.candidates[0].code == code, (result.rule, result.candidates)
+
+
+def test_the_skull_base_is_the_oncologic_extent_for_a_pet_only() -> None:
+    for modality in ("MR", "CT"):
+        result = MAPPER.map(modality, study_description=f"{modality} SKULL BASE")
+        assert "SKULL_BASE_TO_THIGH" not in (result.attributes.regions if result.attributes else ())
+
+
 def test_the_generated_pinyin_is_current_and_left_out_words_stay_out() -> None:
     pytest.importorskip("pypinyin")
     from services.harmonize.vocabulary import generate_pinyin

@@ -286,8 +286,8 @@ def test_the_ct_of_a_nuclear_study_carries_the_nuclear_procedure(
 
 @pytest.mark.parametrize(
     ("modality", "description", "loinc"),
-    [("CT", "THORAX^1CHEST_W_IRIS (ADULT)", "24627-2"),  # with an iterative reconstruction, not contrast
-     ("CT", "THORAX^CHEST_WITHOUT_WITH_HI_RES_CUTS (ADULT)", "29252-4"),
+    [("CT", "THORAX^1CHEST_W_3D (ADULT)", "24627-2"),  # with reconstructions, not contrast
+     ("CT", "THORAX^CHEST_WITHOUT_WITH_HI_RES_CUTS (ADULT)", "30598-7"),  # (4.33: without, then with contrast)
      ("CT", "CAP IV IP", "72254-6"),  # IV alone: intravenous contrast
      ("CT", "CT CHEST WO IV CONTRAST", "29252-4"),
      ("CT", "THORAX^MCV_CH_AB_PL_ROUTINE (ADULT)", "87869-4"),

@@ -44,6 +44,15 @@ def test_longest_phrase_wins_and_latin_words_join() -> None:
     assert [m.value for m in table.find(tokens("CHEST AND ABDOMEN"))] == ["chest", "abdomen"]
 
 
+def test_a_usable_phrase_wins_over_one_the_reader_cannot_use() -> None:
+    table = PhraseTable([("PA", "view"), ("AP", "abdomen+pelvis"), ("LATERAL DECUBITUS", "view"), ("LATERAL", "side")])
+    words = tokens("P/P A/P")
+    assert [m.value for m in table.find(words)] == ["view"]  # the first of two of the same length
+    assert [m.value for m in table.find(words, usable=lambda v: v != "view")] == ["abdomen+pelvis"]
+    usable = table.find(tokens("LATERAL DECUBITUS"), usable=lambda v: v != "view")
+    assert [m.value for m in usable] == ["side"]  # before a longer phrase that is not usable
+
+
 def test_chinese_matches_inside_runs_longest_first() -> None:
     table = PhraseTable([("腹部", "abdomen"), ("胸腹部", "chest+abdomen"), ("平扫", "WO"), ("增强", "W")])
     assert [m.value for m in table.find(tokens("胸腹部CT平扫+增强"))] == ["chest+abdomen", "WO", "W"]
