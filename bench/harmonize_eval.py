@@ -398,6 +398,18 @@ class Outcome(NamedTuple):
     right: bool
     weight: int
     annotators: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+    modality: str = ""
+
+
+def modality_group(modalities: Iterable[str]) -> str:
+    """The kind of study a labelled row is, for top-1 by modality: PET (with or without its CT), XR (CR, DX),
+    otherwise its modalities."""
+    mods = set(modalities)
+    if mods & {"PT", "CTPT"}:
+        return "PET"
+    if mods & {"CR", "DX"}:
+        return "XR" if mods <= {"CR", "DX"} else "+".join(sorted(mods))
+    return "+".join(sorted(mods)) or "-"
 
 
 def _map_labelled(rows: Sequence[dict[str, str]], part_one: set[str], catalogue: Sequence[str] = CATALOGUE_SOURCES,
@@ -418,7 +430,7 @@ def _map_labelled(rows: Sequence[dict[str, str]], part_one: set[str], catalogue:
         annotators = ((tuple(r["annotator_a"].split()), tuple(r["annotator_b"].split()))
                       if r.get("annotator_a") and r.get("annotator_b") else None)
         outcomes.append(Outcome(r["id"] in part_one, fits, best, m.status, m.code, ok,
-                                max(1, int(r.get("frequency") or 0)), annotators))
+                                max(1, int(r.get("frequency") or 0)), annotators, modality_group(modalities)))
         if not ok:
             errors.append((r["id"] in part_one,
                            f"{r['modality']:8} {r['description'][:46]!r:48} adjudicated "
@@ -448,6 +460,12 @@ def _unmapped_figures(outcomes: Sequence[Outcome]) -> dict[str, Any]:
     }
     if fitting and all(o.annotators for o in fitting):
         figures.update(_against_one_annotator(fitting))
+    groups: dict[str, list[Outcome]] = collections.defaultdict(list)
+    for o in fitting:
+        groups[o.modality].append(o)
+    figures["top1_by_modality"] = {
+        g: {"rows": len(rows), "top1": share(sum(o.best in o.fits for o in rows), len(rows))}
+        for g, rows in sorted(groups.items(), key=lambda item: -len(item[1]))}
     return figures
 
 
@@ -636,7 +654,9 @@ def _figures_line(figures: dict[str, Any]) -> str:
             f"{figures['no_fitting_code_rows']} rows no code fits: withheld {figures['no_fitting_code_withheld']:.1%}"
             + (f"; against one annotator: top-1 {figures['top1_against_one_annotator']:.1%}, an annotator's first "
                f"choice against the other's {figures['annotator_against_the_other']:.1%}"
-               if "annotator_against_the_other" in figures else ""))
+               if "annotator_against_the_other" in figures else "")
+            + "; top-1 by modality: " + ", ".join(f"{g} {v['top1']:.0%} ({v['rows']})"
+                                                  for g, v in figures["top1_by_modality"].items()))
 
 
 def _print_halves(name: str, what: str, report: dict[str, Any],
