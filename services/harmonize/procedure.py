@@ -215,6 +215,8 @@ CONTRAST_BY_REGION = "contrast_by_region"
 #: The laterality of one side, which one unsaid (MR Breast - unilateral).
 UNILATERAL = "unilateral"
 
+#: What a description cut short after "W/O &" may have gone on to say (WITH AND WI: without and with).
+CUT_CONTRAST = ("WITH", "WITHOUT")
 #: A word cut short by a field's length keeps at least this many letters, and lacks at most MAX_CUT of them.
 MIN_CUT_WORD = 5
 MAX_CUT = 3
@@ -595,6 +597,13 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
         reading.phrases.append("CONTRAST")
     _contrast_by_region(reading, contrast_at, with_between_regions, regions_at)
     last = len(words) - 1
+    _contrast_cut_after_and(reading, words, covered, contrast_at)
+    if (last > 1 and words[last] == words[last - 1] and words[last] in lexicon.contrast_letters
+            and not covered[last] and not covered[last - 1] and covered[last - 2] and reading.regions
+            and not reading.contrast and not reading.contrast_either):  # PELVIS_C_C_: C- C+ without its signs
+        reading.contrast |= {"W", "WO"}
+        reading.phrases.append(f"{words[last]} {words[last]}")
+        covered[last - 1] = covered[last] = True
     # a lone letter ending the description right after the anatomy: the contrast (CAP_C), else the side (HIP R)
     for letters, said, settled in ((lexicon.contrast_letters, reading.contrast, reading.contrast_either),
                                    (lexicon.side_letters, reading.laterality, False)):
@@ -644,6 +653,18 @@ def _region_letters(reading: Reading, words: Sequence[str], covered: list[bool],
                 reading.phrases.append(letters)
                 for k in range(i, end):
                     covered[k] = True
+
+
+def _contrast_cut_after_and(reading: Reading, words: Sequence[str], covered: Sequence[bool],
+                            contrast_at: Mapping[int, str]) -> None:
+    """A description cut short after one contrast and AND (W/O &, WITH AND WI): without and with."""
+    last = len(words) - 1
+    cut = not covered[last] and words[last] != "AND" and any(w.startswith(words[last]) for w in CUT_CONTRAST)
+    and_at = last - 1 if cut else last
+    said = contrast_at.get(and_at - 1)
+    if and_at >= 1 and words[and_at] == "AND" and not covered[and_at] and said in ("W", "WO"):
+        reading.contrast |= {"W", "WO"}
+        reading.phrases.append(" ".join(words[and_at - 1:]))
 
 
 def _region_before(i: int, starts: Mapping[int, Term]) -> bool:

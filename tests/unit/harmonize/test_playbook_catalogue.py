@@ -665,6 +665,20 @@ def test_vocabulary_4_33_readings(modality: str, study: str, description: str, c
     assert result.candidates[0].code == code, (result.rule, result.candidates)
 
 
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "CT ABD & PELVIS W/O &", "42274-1"),  # cut short after one contrast and AND: without and with
+    ("CT", "CT ABDOMEN WITH AND WI", "36267-3"),
+    ("CT", "CT ABDOMEN W AND", "36267-3"),
+    ("CT", "CT CHEST W AND ABDOMEN", "42275-8"),  # AND then a region: not cut short
+    ("CT", "CT_Abdomen__Pelvis_C_C_", "42274-1"),  # C- C+ written without their signs
+    ("MR", "MRI PELVIS C- C", "30674-6"),
+    ("CT", "CT CHEST C", "24628-0"),  # one C: with contrast
+])
+def test_vocabulary_4_34_reads_contrast_cut_short_or_without_signs(modality: str, description: str, code: str) -> None:
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
+    assert result.candidates[0].code == code, (result.rule, result.candidates)
+
+
 def test_the_skull_base_is_the_oncologic_extent_for_a_pet_only() -> None:
     for modality in ("MR", "CT"):
         result = MAPPER.map(modality, study_description=f"{modality} SKULL BASE")
