@@ -294,6 +294,12 @@ class Lexicon:
         return self.single_words | self.with_words | self.contrast_words
 
     @cached_property
+    def words_read_as_they_are(self) -> frozenset[str]:
+        """Words never completed or corrected to another (CONTR is contrast cut short, not CONTRALATERAL):
+        one-word phrases, with, contrast, negation and silent words."""
+        return self.single_words | self.with_words | self.contrast_words | self.negations | self.silent_words
+
+    @cached_property
     def phrases_apart(self) -> tuple[tuple[tuple[str, ...], bool], ...]:
         """The silent and contrast entries of several words, each with whether it is a contrast entry."""
         return (*((p, False) for p in sorted(self.silent_phrases)), *((p, True) for p in sorted(self.contrast_phrases)))
@@ -834,7 +840,7 @@ def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
                 and (glued_to_modality := _modality_glued(word, lexicon))):
             completed += glued_to_modality
             continue
-        if (len(word) < MIN_CUT_WORD or is_cjk(word) or word in lexicon.single_words or word in lexicon.phrases
+        if (len(word) < MIN_CUT_WORD or is_cjk(word) or word in lexicon.words_read_as_they_are or word in lexicon.phrases
                 or not word.isalpha() or (i + 1 < len(words) and word + words[i + 1] in lexicon.phrases)):
             completed.append(word)
             continue
