@@ -679,6 +679,24 @@ def test_vocabulary_4_34_reads_contrast_cut_short_or_without_signs(modality: str
     assert result.candidates[0].code == code, (result.rule, result.candidates)
 
 
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "CT THORAX O. KM", "29252-4"),  # German: ohne Kontrastmittel
+    ("CT", "CT Thorax/Abdomen m. KM", "42275-8"),  # mit KM
+    ("MR", "MRT Schädel nativ und mit KM", "24587-8"),
+    ("MR", "MRT LENDENWIRBELSÄULE", "24968-0"),
+    ("CT", "TDM THORACO-ABDOMINO-PELVIENNE INJECTEE", "72254-6"),  # French
+    ("CT", "SCANNER ABDOMINO-PELVIEN SANS INJECTION", "36952-0"),
+    ("CT", "TC ABDOME TOTAL SEM E COM CONTRASTE", "42274-1"),  # Portuguese: the whole abdomen, with the pelvis
+    ("CT", "ANGIOTC DE TORAX", "36266-5"),  # Spanish: a CT angiogram
+    ("CT", "CT BORSTKAS ZONDER CONTRAST", "29252-4"),  # Dutch
+    ("CT", "BT TORAKS KONTRASTSIZ", "29252-4"),  # Turkish
+    ("MR", "MR BRAIN MET", "24590-2"),  # MET alone: a metastasis, not the Dutch "with"
+])
+def test_vocabulary_4_34_reads_more_european_words(modality: str, description: str, code: str) -> None:
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
+    assert result.candidates[0].code == code, (result.rule, result.candidates)
+
+
 def test_the_skull_base_is_the_oncologic_extent_for_a_pet_only() -> None:
     for modality in ("MR", "CT"):
         result = MAPPER.map(modality, study_description=f"{modality} SKULL BASE")
