@@ -841,7 +841,8 @@ def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
             completed += glued_to_modality
             continue
         if (len(word) < MIN_CUT_WORD or is_cjk(word) or word in lexicon.words_read_as_they_are
-                or word in lexicon.phrases or not word.isalpha() or (i + 1 < len(words) and word + words[i + 1] in lexicon.phrases)):
+                or word in lexicon.phrases or not word.isalpha()
+                or (i + 1 < len(words) and word + words[i + 1] in lexicon.phrases)):
             completed.append(word)
             continue
         pairs = _fewest(_glued_words(word, lexicon))
