@@ -44,7 +44,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -64,6 +64,7 @@ from services.harmonize.harmonize import default_harmonizer
 from services.harmonize.policy import default_policy
 from services.harmonize.procedure import (
     CATALOGUE_SOURCES,
+    Procedure,
     TableRow,
     _signature,
     build_mapper,
@@ -399,6 +400,27 @@ class Outcome(NamedTuple):
     weight: int
     annotators: tuple[tuple[str, ...], tuple[str, ...]] | None = None
     modality: str = ""
+    error_kind: str = ""
+
+
+#: The attributes of two codes compared to say how a wrong code differs from the nearest acceptable one.
+COMPARED_ATTRIBUTES = ("modality", "regions", "contrast", "laterality", "views", "timing", "qualifiers")
+
+
+def error_kind(catalogue: Mapping[str, Procedure], best: str | None, fits: Iterable[str]) -> str:
+    """How the mapper's best code differs from the nearest acceptable code: the attributes that differ
+    ("contrast", "regions+contrast"), "none said" when it gives no code, "same attributes" when they differ in
+    nothing the Playbook attributes hold (the name's other words)."""
+    if best is None or best not in catalogue:
+        return "none said"
+    differences = []
+    for code in fits:
+        if code in catalogue:
+            a, b = catalogue[best], catalogue[code]
+            differences.append([n for n in COMPARED_ATTRIBUTES if getattr(a, n) != getattr(b, n)])
+    if not differences:
+        return "unknown code"
+    return "+".join(min(differences, key=lambda names: len(names))) or "same attributes"
 
 
 def modality_group(modalities: Iterable[str]) -> str:
@@ -429,8 +451,9 @@ def _map_labelled(rows: Sequence[dict[str, str]], part_one: set[str], catalogue:
         ok = adjudicated_right(fits, best, m.status)
         annotators = ((tuple(r["annotator_a"].split()), tuple(r["annotator_b"].split()))
                       if r.get("annotator_a") and r.get("annotator_b") else None)
+        kind = error_kind(mapper.catalogue, best, fits) if fits and best not in fits else ""
         outcomes.append(Outcome(r["id"] in part_one, fits, best, m.status, m.code, ok,
-                                max(1, int(r.get("frequency") or 0)), annotators, modality_group(modalities)))
+                                max(1, int(r.get("frequency") or 0)), annotators, modality_group(modalities), kind))
         if not ok:
             errors.append((r["id"] in part_one,
                            f"{r['modality']:8} {r['description'][:46]!r:48} adjudicated "
@@ -466,6 +489,8 @@ def _unmapped_figures(outcomes: Sequence[Outcome]) -> dict[str, Any]:
     figures["top1_by_modality"] = {
         g: {"rows": len(rows), "top1": share(sum(o.best in o.fits for o in rows), len(rows))}
         for g, rows in sorted(groups.items(), key=lambda item: -len(item[1]))}
+    kinds = collections.Counter(o.error_kind for o in fitting if o.error_kind)
+    figures["top1_errors_by_kind"] = dict(kinds.most_common())
     return figures
 
 
@@ -656,7 +681,9 @@ def _figures_line(figures: dict[str, Any]) -> str:
                f"choice against the other's {figures['annotator_against_the_other']:.1%}"
                if "annotator_against_the_other" in figures else "")
             + "; top-1 by modality: " + ", ".join(f"{g} {v['top1']:.0%} ({v['rows']})"
-                                                  for g, v in figures["top1_by_modality"].items()))
+                                                  for g, v in figures["top1_by_modality"].items())
+            + "; top-1 errors by what differs from the nearest acceptable code: "
+            + (", ".join(f"{k} {n}" for k, n in figures["top1_errors_by_kind"].items()) or "none"))
 
 
 def _print_halves(name: str, what: str, report: dict[str, Any],

@@ -956,6 +956,7 @@ def _merge(readings: Sequence[Reading]) -> Reading:
             merged.assumed.setdefault(name, value)
         merged.phrases += r.phrases
         merged.unread += r.unread
+        merged.inapplicable += r.inapplicable
         merged.contrast_either = merged.contrast_either or r.contrast_either
         merged.cancer_letter = merged.cancer_letter or r.cancer_letter
     return merged
@@ -1274,7 +1275,9 @@ class ProcedureMapper:
                     winner_unsaid = self.unsaid(reading, winner)
                     # nor trade the very region said for another (skull base to mid-thigh for the whole body)
                     exact = set(self.catalogue[code].regions) == set(reading.regions) != set(winner.regions)
-                    if not winner_unsaid & winner.qualifiers and not exact:
+                    # nor give a code of a modality the study's series cannot have (a PET code for a CT study)
+                    possible = any(p.code == winner.code for p, _ in ranked)
+                    if not winner_unsaid & winner.qualifiers and not exact and possible:
                         (code, confidence, rule_name), unsaid = voted, winner_unsaid
             if unsaid is None:
                 unsaid = self.unsaid(reading, self.catalogue[code])
@@ -1405,12 +1408,21 @@ class ProcedureMapper:
         if not self._named_together(reading.regions):
             refine_regions(reading, self.lexicon)
         modality_used = self._modality(reading, families, pet_ct_study={"CT", "PT"} <= study)
+        others = _study_modalities(study_modalities)
+        if (modality_used == "PT+CT" and others and "PT" not in others and "CT" in families
+                and not reading.qualifiers and not self._pet_purpose_said(reading)):
+            modality_used = "CT"  # a study of CT series alone named PET/CT, no PET purpose said: its CT
         if modality_used in WHOLE_BODY_MODALITIES and reading.regions & self.lexicon.cancer_sites and (
                 "tumor_localization" in reading.qualifiers or reading.cancer_letter):
             reading.regions -= self.lexicon.cancer_sites  # PET/CT LUNG CA: the cancer's site, the region unsaid
         if reading.phrases:
             apply_defaults(reading, modality_used, self.lexicon)
         return reading, modality_used, families
+
+    def _pet_purpose_said(self, reading: Reading) -> bool:
+        """Whether the descriptions say a purpose (a tumour, staging) that the vocabulary reads for a PET only."""
+        return any("qualifiers" in term.means for phrase in reading.inapplicable
+                   for term in self.lexicon.phrases.get(phrase) or ())
 
     def _named_together(self, regions: set[str]) -> bool:
         """A region with parts examined as regions of their own that codes of the catalogue name together (brain

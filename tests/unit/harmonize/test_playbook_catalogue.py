@@ -697,6 +697,26 @@ def test_vocabulary_4_34_reads_more_european_words(modality: str, description: s
     assert result.candidates[0].code == code, (result.rule, result.candidates)
 
 
+@pytest.mark.parametrize(("study", "description", "code"), [
+    ("CT", "PET CT Wholebody", "46305-9"),  # a study of CT series alone named PET/CT: its CT
+    ("CT", "PET_CT_CHEST_W_CON", "24628-0"),
+    ("CT", "PETCT_Head_Neck_Subsequent_Treatment", "87905-6"),  # a PET purpose said: the PET/CT's code
+    ("CT,PT", "PET CT Wholebody", "44139-4"),  # the study holds PET series
+])
+def test_a_ct_study_named_pet_ct_is_read_as_its_ct_unless_a_pet_purpose_is_said(
+        study: str, description: str, code: str) -> None:
+    modality = "PT" if "PT" in study else "CT"
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset(study.split(",")))
+    assert result.candidates[0].code == code, (result.rule, result.candidates)
+
+
+def test_a_convention_never_gives_a_code_of_a_modality_the_study_has_not() -> None:
+    result = MAPPER.map("CT", study_description="PETCT_Lymphoma_Subsequent_Treatment",
+                        study_modalities=frozenset({"CT"}))
+    assert all(MAPPER.catalogue[c.code].modality in ("CT", "PT+CT") for c in result.candidates)
+    assert result.status != "mapped" or MAPPER.catalogue[str(result.code)].modality != "PT"
+
+
 def test_the_skull_base_is_the_oncologic_extent_for_a_pet_only() -> None:
     for modality in ("MR", "CT"):
         result = MAPPER.map(modality, study_description=f"{modality} SKULL BASE")
