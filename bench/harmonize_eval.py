@@ -413,14 +413,14 @@ def error_kind(catalogue: Mapping[str, Procedure], best: str | None, fits: Itera
     nothing the Playbook attributes hold (the name's other words)."""
     if best is None or best not in catalogue:
         return "none said"
-    differences = []
+    differences: list[list[str]] = []
     for code in fits:
         if code in catalogue:
             a, b = catalogue[best], catalogue[code]
             differences.append([n for n in COMPARED_ATTRIBUTES if getattr(a, n) != getattr(b, n)])
     if not differences:
         return "unknown code"
-    return "+".join(min(differences, key=lambda names: len(names))) or "same attributes"
+    return "+".join(min(differences, key=len)) or "same attributes"
 
 
 def modality_group(modalities: Iterable[str]) -> str:
