@@ -420,7 +420,8 @@ def error_kind(catalogue: Mapping[str, Procedure], best: str | None, fits: Itera
             differences.append([n for n in COMPARED_ATTRIBUTES if getattr(a, n) != getattr(b, n)])
     if not differences:
         return "unknown code"
-    return "+".join(min(differences, key=len)) or "same attributes"
+    nearest: list[str] = min(differences, key=len)
+    return "+".join(nearest) or "same attributes"
 
 
 def modality_group(modalities: Iterable[str]) -> str:
