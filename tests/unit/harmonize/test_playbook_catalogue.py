@@ -710,6 +710,17 @@ def test_a_ct_study_named_pet_ct_is_read_as_its_ct_unless_a_pet_purpose_is_said(
     assert result.candidates[0].code == code, (result.rule, result.candidates)
 
 
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "N_C_A_P", "99628-0"),  # the neck with the chest, abdomen and pelvis
+    ("CT", "CTNCAPW", "89283-6"),
+    ("CT", "JHN STNECK CAP W OP", "89283-6"),  # soft-tissue neck with CAP
+    ("MR", "MR DIAGNOSTIC BILAT BREAST WANDW/O CONTRAST", "36277-2"),  # W AND W/O glued
+])
+def test_vocabulary_4_35_readings(modality: str, description: str, code: str) -> None:
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
+    assert result.candidates[0].code == code, (result.rule, result.candidates)
+
+
 def test_a_convention_never_gives_a_code_of_a_modality_the_study_has_not() -> None:
     result = MAPPER.map("CT", study_description="PETCT_Lymphoma_Subsequent_Treatment",
                         study_modalities=frozenset({"CT"}))
