@@ -1394,9 +1394,10 @@ class ProcedureMapper:
 
     def read(
         self, modality: str | None, texts: Sequence[str | None], body_part_examined: str | None = None,
-        study_modalities: Iterable[str] = (),
+        study_modalities: Iterable[str] = (), *, whole_study: bool = True,
     ) -> tuple[Reading, str | None, frozenset[str]]:
-        """The study's texts read together, refined and completed by the defaults; the modality it is read as."""
+        """The study's texts read together, refined and completed by the defaults; the modality it is read as.
+        `whole_study`: `study_modalities` are all the study's series' (a table row's modality is its own only)."""
         study = _study_modalities([*study_modalities, modality or ""])
         families = self._families(modality, study)
         reading = _merge([_read_named_protocol(t, families, self.lexicon) for t in texts if t])
@@ -1409,7 +1410,7 @@ class ProcedureMapper:
             refine_regions(reading, self.lexicon)
         modality_used = self._modality(reading, families, pet_ct_study={"CT", "PT"} <= study)
         others = _study_modalities(study_modalities)
-        if (modality_used == "PT+CT" and others and "PT" not in others and "CT" in families
+        if (modality_used == "PT+CT" and whole_study and others and "PT" not in others and "CT" in families
                 and not reading.qualifiers and not self._pet_purpose_said(reading)):
             modality_used = "CT"  # a study of CT series alone named PET/CT, no PET purpose said: its CT
         if modality_used in WHOLE_BODY_MODALITIES and reading.regions & self.lexicon.cancer_sites and (
@@ -1438,7 +1439,7 @@ class ProcedureMapper:
                 continue
             mods = sorted(row.modalities - {"CTPT"}) or sorted(row.modalities)
             modality = ("PT" if "PT" in mods else mods[0]) if mods else None
-            reading, used, _ = self.read(modality, [row.description], None, row.modalities)
+            reading, used, _ = self.read(modality, [row.description], None, row.modalities, whole_study=False)
             if reading.phrases:
                 signature = _signature(reading.attributes(used), reading.laterality_value)
                 votes.setdefault(signature, Counter())[row.code] += 1
