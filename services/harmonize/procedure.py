@@ -735,9 +735,12 @@ def _read_named_protocol(text: str, header_families: Iterable[str], lexicon: Lex
     reading = read_text(text, header_families, lexicon)
     category, caret, protocol = text.partition("^")
     if caret and category.strip() and protocol.strip():
-        named = read_text(protocol, header_families, lexicon).regions
-        if named:
-            reading.regions = set(named)
+        protocol_reading = read_text(protocol, header_families, lexicon)
+        if protocol_reading.regions:
+            reading.regions = set(protocol_reading.regions)
+        elif (protocol_reading.implied.get("regions")
+              and reading.regions <= read_text(category, header_families, lexicon).regions):
+            reading.regions = set()  # ABDOMEN^STONES: the exam's own extent (abdomen and pelvis), not the folder
     return reading
 
 
