@@ -1411,6 +1411,7 @@ class ProcedureMapper:
                 reading.region_from_header = True
         if not self._named_together(reading.regions):
             refine_regions(reading, self.lexicon)
+        self._organs_as_their_region(reading)
         modality_used = self._modality(reading, families, pet_ct_study={"CT", "PT"} <= study)
         others = _study_modalities(study_modalities)
         if (modality_used == "PT+CT" and whole_study and others and "PT" not in others and "CT" in families
@@ -1422,6 +1423,16 @@ class ProcedureMapper:
         if reading.phrases:
             apply_defaults(reading, modality_used, self.lexicon)
         return reading, modality_used, families
+
+    def _organs_as_their_region(self, reading: Reading) -> None:
+        """Organs of one region named together where no code names them so (LIVER_PANC): that region."""
+        regions = frozenset(reading.regions)
+        if len(regions) < 2 or regions in self._region_sets:
+            return
+        parents = {r: self.lexicon.anatomy_parents.get(r, frozenset()) for r in regions}
+        shared = frozenset.intersection(*parents.values())
+        if len(shared) == 1:
+            reading.regions = set(shared)
 
     def _pet_purpose_said(self, reading: Reading) -> bool:
         """Whether the descriptions say a purpose (a tumour, staging) that the vocabulary reads for a PET only."""

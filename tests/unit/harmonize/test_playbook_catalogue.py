@@ -721,6 +721,18 @@ def test_vocabulary_4_35_readings(modality: str, description: str, code: str) ->
     assert result.candidates[0].code == code, (result.rule, result.candidates)
 
 
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "Abdomen^STONES (Adult)", "36952-0"),  # the folder's abdomen gives way to the stone CT's extent
+    ("CT", "ABDOMEN^LIVER (ADULT)", "24814-6"),  # a region the protocol names still wins
+    ("CT", "Abdomen^2 BIPHASE LIVER_PANC", "79103-8"),  # two organs of the abdomen no code names together
+    ("MR", "MR_LIVER_PANCREAS_WITH_AND_WITHOUT_CONTRAST", "24557-1"),
+    ("MR", "LEFT KNEE/FEMUR", "35978-6"),  # the knee and thigh: the lower extremity
+])
+def test_vocabulary_4_37_readings(modality: str, description: str, code: str) -> None:
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
+    assert result.candidates[0].code == code, (result.rule, result.candidates)
+
+
 def test_a_convention_never_gives_a_code_of_a_modality_the_study_has_not() -> None:
     result = MAPPER.map("CT", study_description="PETCT_Lymphoma_Subsequent_Treatment",
                         study_modalities=frozenset({"CT"}))
