@@ -127,6 +127,8 @@ class Reading:
     contrast_either: bool = False
     #: A letter naming a cancer is said (LUNG CA): a PET's region beside it is the cancer's site.
     cancer_letter: bool = False
+    #: Regions a said region containing them is narrowed to (Term.narrows).
+    narrowed: set[str] = field(default_factory=set)
 
     @property
     def contrast_value(self) -> str | None:
@@ -194,6 +196,8 @@ class Term:
     implies: Mapping[str, Any] = field(default_factory=dict)
     assumes: Mapping[str, Any] = field(default_factory=dict)
     modalities: frozenset[str] | None = None  # only for these header modalities
+    #: Regions a said region containing them is narrowed to (DISSECTION with the chest: the thoracic aorta).
+    narrows: frozenset[str] = frozenset()
 
     def applies(self, header_families: frozenset[str]) -> bool:
         return self.modalities is None or bool(self.modalities & header_families)
@@ -381,8 +385,8 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
     for entry in [*raw["terms"], *(e for spec in languages.values() for e in spec.get("terms", ()))]:
         when = entry.get("when", {}).get("modality")
         term = Term(entry.get("means") or {}, entry.get("implies") or {}, entry.get("assumes") or {},
-                    frozenset(when) if when else None)
-        for spec in (term.means, term.implies, term.assumes):
+                    frozenset(when) if when else None, frozenset(entry.get("narrows") or ()))
+        for spec in (term.means, term.implies, term.assumes, {"regions": term.narrows}):
             bad = set(spec.get("regions", ())) - parents.keys()
             if bad:
                 raise VocabularyError(f"{TERMS_FILE}: unknown regions {sorted(bad)}")
@@ -566,6 +570,7 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
             reading.implied.setdefault(name, value)
         for name, value in term.assumes.items():
             reading.assumed.setdefault(name, value)
+        reading.narrowed |= term.narrows
     reading.unread += _unread_cjk(words, matches, lexicon)
     contrast_words_at = _phrases_apart(words, covered, lexicon)
     contrast_said = bool(reading.contrast)
@@ -962,6 +967,7 @@ def _merge(readings: Sequence[Reading]) -> Reading:
         merged.inapplicable += r.inapplicable
         merged.contrast_either = merged.contrast_either or r.contrast_either
         merged.cancer_letter = merged.cancer_letter or r.cancer_letter
+        merged.narrowed |= r.narrowed
     return merged
 
 
@@ -986,18 +992,18 @@ def _attribute(reading: Reading, name: str) -> Any:
 
 
 def refine_regions(reading: Reading, lexicon: Lexicon) -> None:
-    """Keep the most specific anatomy: implied regions inside a said one replace it (PE: chest -> pulmonary
-    arteries), two regions sharing a part name the part (aorta + abdomen), and a region named with one of its
+    """Keep the most specific anatomy: implied or narrowing regions inside a said one replace it (PE: chest ->
+    pulmonary arteries), two regions sharing a part name the part (aorta + abdomen), a region named with one of its
     parts gives way to the part (chest + pulmonary arteries); an extent drops the wider region said with it."""
     for narrow, wider in lexicon.narrowing_regions.items():
         if narrow in reading.regions:
             reading.regions -= wider
-    implied = set(reading.implied.get("regions", ()))
-    if reading.regions and implied:
-        inside = {r for r in implied if lexicon.ancestors(r) & reading.regions}
-        if inside:
-            covered = {a for r in inside for a in lexicon.ancestors(r)}
-            reading.regions = (reading.regions - covered) | inside
+    for narrower in (set(reading.implied.get("regions", ())), reading.narrowed):
+        if reading.regions and narrower:
+            inside = {r for r in narrower if lexicon.ancestors(r) & reading.regions}
+            if inside:
+                covered = {a for r in inside for a in lexicon.ancestors(r)}
+                reading.regions = (reading.regions - covered) | inside
     for r in sorted(reading.regions):
         # a region named with another, apart from it, holding part of it is that part (AORTA with ABDOMEN: the
         # abdominal aorta; not HEART with CHEST, which holds the heart whole)

@@ -727,10 +727,19 @@ def test_vocabulary_4_35_readings(modality: str, description: str, code: str) ->
     ("CT", "Abdomen^2 BIPHASE LIVER_PANC", "79103-8"),  # two organs of the abdomen no code names together
     ("MR", "MR_LIVER_PANCREAS_WITH_AND_WITHOUT_CONTRAST", "24557-1"),
     ("MR", "LEFT KNEE/FEMUR", "35978-6"),  # the knee and thigh: the lower extremity
+    ("CT", "VASCULAR^_DISSECTION_CHEST_ONLY (ADULT)", "82709-7"),  # a dissection narrows the chest to its aorta
+    ("CT", "CT_ANGIOGRAM_CHEST_ABDOMEN_PELVIS_DISSECTION", "86983-4"),
 ])
 def test_vocabulary_4_37_readings(modality: str, description: str, code: str) -> None:
     result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
     assert result.candidates[0].code == code, (result.rule, result.candidates)
+
+
+def test_a_narrowing_term_names_no_region_when_none_is_said() -> None:
+    said = READER.read("CT", ["CTA CHEST DISSECTION"])[0]
+    alone = READER.read("CT", ["CTA DISSECTION"])[0]
+    assert said.regions == {"THORACIC_AORTA"} and not alone.regions
+    assert "regions" not in alone.implied and "regions" not in alone.assumed
 
 
 def test_a_convention_never_gives_a_code_of_a_modality_the_study_has_not() -> None:
