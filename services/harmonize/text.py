@@ -137,7 +137,8 @@ class PhraseTable(Generic[T]):
 
     def find(self, words: Sequence[str], usable: Callable[[T], bool] | None = None) -> list[Match[T]]:
         """Matches in `words` (from `tokens`), in text order; overlapping candidates resolved longest first, those
-        whose value is `usable` before the others (P/P A/P of a CT: AP, the abdomen and pelvis, not a PA view)."""
+        whose value is `usable` before the others (a phrase known only for other modalities does not hide one the
+        reader can use)."""
         candidates: list[Match[T]] = []
         latin = [i for i, w in enumerate(words) if not is_cjk(w)]
         for a in range(len(latin)):
