@@ -256,6 +256,24 @@ def test_the_human_reference_compares_the_mapper_and_each_annotator_with_one_ann
     assert "annotator_against_the_other" not in _unmapped_figures([unjudged])
 
 
+def test_errors_are_counted_by_kind_of_study_and_by_what_differs_from_the_nearest_acceptable_code() -> None:
+    from bench.harmonize_eval import Outcome, _unmapped_figures, error_kind, modality_group
+    from services.harmonize.procedure import build_mapper
+
+    catalogue = build_mapper().catalogue
+    # CT Chest W contrast IV against CT Chest WO contrast and CT Abdomen WO contrast: the nearest differs in contrast
+    assert error_kind(catalogue, "24628-0", ["29252-4", "36424-0"]) == "contrast"
+    assert error_kind(catalogue, "24628-0", ["36424-0"]) == "regions+contrast"
+    assert error_kind(catalogue, None, ["29252-4"]) == "none said"
+    assert [modality_group(m) for m in ({"CT", "PT"}, {"CTPT"}, {"CR", "DX"}, {"CT", "DX"}, {"MR"})] == [
+        "PET", "PET", "XR", "CT+DX", "MR"]
+    wrong = Outcome(True, frozenset({"29252-4"}), "24628-0", "mapped", "24628-0", False, 1, None, "CT", "contrast")
+    right = Outcome(True, frozenset({"24725-4"}), "24725-4", "mapped", "24725-4", True, 1, None, "CT")
+    figures = _unmapped_figures([wrong, right])
+    assert figures["top1_by_modality"] == {"CT": {"rows": 2, "top1": 0.5}}
+    assert figures["top1_errors_by_kind"] == {"contrast": 1}
+
+
 def test_a_later_revision_replaces_an_earlier_one_by_version_not_by_name(tmp_path: Path) -> None:
     from bench.harmonize_eval import with_revisions
 
