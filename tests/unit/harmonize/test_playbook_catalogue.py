@@ -729,6 +729,8 @@ def test_vocabulary_4_35_readings(modality: str, description: str, code: str) ->
     ("MR", "LEFT KNEE/FEMUR", "35978-6"),  # the knee and thigh: the lower extremity
     ("CT", "VASCULAR^_DISSECTION_CHEST_ONLY (ADULT)", "82709-7"),  # a dissection narrows the chest to its aorta
     ("CT", "CT_ANGIOGRAM_CHEST_ABDOMEN_PELVIS_DISSECTION", "86983-4"),
+    ("CT", "CT_Th_Ab_Pe_w_Contrast", "72254-6"),  # PE after the abdomen: the pelvis
+    ("CT", "CT CHEST PE", "79077-4"),  # PE after the chest: a pulmonary embolus
 ])
 def test_vocabulary_4_37_readings(modality: str, description: str, code: str) -> None:
     result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
