@@ -732,6 +732,8 @@ def test_vocabulary_4_35_readings(modality: str, description: str, code: str) ->
     ("CT", "CT_Th_Ab_Pe_w_Contrast", "72254-6"),  # PE after the abdomen: the pelvis
     ("CT", "CT CHEST PE", "79077-4"),  # PE after the chest: a pulmonary embolus
     ("CT", "C/A/P TAVR OP", "86983-4"),  # a valve-planning CT: an angiogram of the regions said
+    ("MR", "MRI W/WO CONT BILBR", "36277-2"),  # both breasts, written as one word
+    ("MR", "MRI W/O CONT UNIBR", "36436-4"),
 ])
 def test_vocabulary_4_37_readings(modality: str, description: str, code: str) -> None:
     result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
