@@ -812,6 +812,16 @@ def _modality_glued(word: str, lexicon: Lexicon) -> tuple[str, ...] | None:
     return best[0] if len(best) == 1 else None
 
 
+def _modality_last(word: str, lexicon: Lexicon) -> tuple[str, str] | None:
+    """A vocabulary word of two letters or more with a modality's name written after it as one word (WBPETCT:
+    WB PETCT; BREASTMR), the longest name that leaves such a word."""
+    for name in sorted(lexicon.modality_prefixes, key=len, reverse=True):
+        head = word[:-len(name)]
+        if word.endswith(name) and len(head) >= 2 and head in lexicon.single_words:
+            return head, name
+    return None
+
+
 def _segmentations(text: str, words: frozenset[str], most: int,
                    ending: Container[str] = ()) -> list[tuple[str, ...]]:
     """The ways `text` is at most `most` of `words` written together (W alone; others of two letters or more),
@@ -837,7 +847,8 @@ def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
         if len(runs) > 1 and any(len(r) >= MIN_NUMBERED_WORD
                                  and (r in lexicon.phrases or r in lexicon.silent_words
                                       or len(_glued_words(r, lexicon)) == 1
-                                      or (r.isalpha() and _modality_glued(r, lexicon))) for r in runs):
+                                      or (r.isalpha() and (_modality_glued(r, lexicon) or _modality_last(r, lexicon))))
+                                 for r in runs):
             split += runs  # THORAX1WB, PET1PETCT, 1CAP, 01ACRINCOLONOGRAPHY, CTCH1, ACRIN6667
         else:
             split.append(word)
@@ -847,6 +858,9 @@ def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
         if (len(word) >= 4 and word.isalpha() and word not in lexicon.phrases
                 and (glued_to_modality := _modality_glued(word, lexicon))):
             completed += glued_to_modality
+            continue
+        if word.isalpha() and word not in lexicon.phrases and (modality_last := _modality_last(word, lexicon)):
+            completed += modality_last  # WBPETCT, BREASTMR: a vocabulary word, then the modality
             continue
         if (len(word) < MIN_CUT_WORD or is_cjk(word) or word in lexicon.words_read_as_they_are
                 or word in lexicon.phrases or not word.isalpha()

@@ -734,10 +734,20 @@ def test_vocabulary_4_35_readings(modality: str, description: str, code: str) ->
     ("CT", "C/A/P TAVR OP", "86983-4"),  # a valve-planning CT: an angiogram of the regions said
     ("MR", "MRI W/WO CONT BILBR", "36277-2"),  # both breasts, written as one word
     ("MR", "MRI W/O CONT UNIBR", "36436-4"),
+    ("PT", "Thorax^11WBPETCT", "44139-4"),  # WB, then the modality, as one word after a number
 ])
-def test_vocabulary_4_37_readings(modality: str, description: str, code: str) -> None:
+def test_vocabulary_4_37_to_4_40_readings(modality: str, description: str, code: str) -> None:
     result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
     assert result.candidates[0].code == code, (result.rule, result.candidates)
+
+
+def test_a_modality_written_after_a_vocabulary_word_is_read_apart_and_other_words_are_not() -> None:
+    from services.harmonize.procedure import _modality_last
+
+    lexicon = READER.lexicon
+    assert _modality_last("WBPETCT", lexicon) == ("WB", "PETCT")
+    assert _modality_last("BREASTMR", lexicon) == ("BREAST", "MR")
+    assert [_modality_last(w, lexicon) for w in ("PRODUCT", "INFARCT", "CONTACT", "DUCT")] == [None] * 4
 
 
 def test_a_narrowing_term_names_no_region_when_none_is_said() -> None:
