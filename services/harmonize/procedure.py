@@ -288,7 +288,8 @@ class Lexicon:
     single_words_by_stem: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: The one-word phrases of MIN_MISTYPED_WORD - 1 letters or more, by each of their one-letter deletions.
     single_words_by_deletion: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    #: Names of a modality written before other vocabulary words as one word (CTAPWO, MRBRAIN).
+    #: Names of a modality written with other vocabulary words as one word (CTAPWO, MRBRAIN; WBPETCT), longest
+    #: first.
     modality_prefixes: tuple[str, ...] = ()
 
     @cached_property
@@ -815,7 +816,7 @@ def _modality_glued(word: str, lexicon: Lexicon) -> tuple[str, ...] | None:
 def _modality_last(word: str, lexicon: Lexicon) -> tuple[str, str] | None:
     """A vocabulary word of two letters or more with a modality's name written after it as one word (WBPETCT:
     WB PETCT; BREASTMR), the longest name that leaves such a word."""
-    for name in sorted(lexicon.modality_prefixes, key=len, reverse=True):
+    for name in lexicon.modality_prefixes:  # longest first
         head = word[:-len(name)]
         if word.endswith(name) and len(head) >= 2 and head in lexicon.single_words:
             return head, name
