@@ -550,6 +550,7 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
     matches: list[Match[tuple[Term, ...]]] = lexicon.phrases.find(
         words, usable=lambda terms: any(t.applies(families) for t in terms))
     covered = [False] * len(words)
+    modality_named = [False] * len(words)  # words of a phrase that names the modality alone (... MRI)
     starts: dict[int, Term] = {}
     contrast_at: dict[int, str] = {}  # where each contrast value is said
     regions_at: list[int] = []  # where regions are said (W WO PELVIS: the contrast, then the region)
@@ -557,6 +558,7 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
         term = next((t for t in m.value if t.applies(families)), None)
         for i in range(m.start, m.end):
             covered[i] = True
+            modality_named[i] = term is not None and set(term.means) == {"modality"}
         if term is None:
             reading.inapplicable.append(m.phrase)
             continue
@@ -573,6 +575,14 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
             reading.assumed.setdefault(name, value)
         reading.narrowed |= term.narrows
     reading.unread += _unread_cjk(words, matches, lexicon)
+    # what ends the description, before a modality's name, an age group, a routine or a count of views said
+    # after it (ABD WO+W MRI, CHEST_C (ADULT), HIP R ROUTINE, HIP R 2 VIEWS)
+    view_count_words = lexicon.view_words | lexicon.view_minimum | lexicon.view_range | lexicon.view_more
+    last = len(words) - 1
+    while last > 0 and (modality_named[last] or (not covered[last] and words[last] != "AND" and (
+            words[last] in lexicon.silent_words or words[last] in view_count_words
+            or _number(words[last], lexicon) is not None))):
+        last -= 1
     contrast_words_at = _phrases_apart(words, covered, lexicon)
     contrast_said = bool(reading.contrast)
     bare_contrast = False
@@ -587,9 +597,10 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
             follows_thing = (nxt is not None and "contrast" not in nxt.means and bool(set(nxt.means) - {"laterality"})
                              ) or any(
                 tuple(words[i + 1:i + 1 + len(w)]) == w for w in lexicon.with_not_contrast)
-            if (follows_thing and nxt is not None and set(nxt.means) == {"modality"} and i + 2 == len(words)
-                    and _region_before(i, starts) and not reading.modalities & WHOLE_BODY_MODALITIES):
-                follows_thing = False  # CHEST_ABD_PELVIS_WITH_CT: the CT said last, after the regions (not a PET's)
+            if (follows_thing and nxt is not None and set(nxt.means) == {"modality"} and i == last
+                    and (_region_before(i, starts) or _said_before(i, starts, "contrast"))
+                    and not reading.modalities & WHOLE_BODY_MODALITIES):
+                follows_thing = False  # CHEST_ABD_PELVIS_WITH_CT, ABD WO+W MRI: the modality said last (not a PET's)
             if not follows_thing and not (i + 1 < len(words) and words[i + 1].isdigit()):
                 reading.contrast.add("W")
                 reading.phrases.append(word)
@@ -608,8 +619,7 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
         reading.contrast.add("W")  # W OR WO CONTRAST says neither
         reading.phrases.append("CONTRAST")
     _contrast_by_region(reading, contrast_at, with_between_regions, regions_at)
-    last = len(words) - 1
-    _contrast_cut_after_and(reading, words, covered, contrast_at)
+    _contrast_cut_after_and(reading, words[:last + 1], covered, contrast_at)
     if (last > 1 and words[last] == words[last - 1] and words[last] in lexicon.contrast_letters
             and not covered[last] and not covered[last - 1] and covered[last - 2] and reading.regions
             and not reading.contrast and not reading.contrast_either):  # PELVIS_C_C_: C- C+ without its signs
@@ -681,8 +691,13 @@ def _contrast_cut_after_and(reading: Reading, words: Sequence[str], covered: Seq
 
 def _region_before(i: int, starts: Mapping[int, Term]) -> bool:
     """Whether the phrase read last before position `i` names a region."""
+    return _said_before(i, starts, "regions")
+
+
+def _said_before(i: int, starts: Mapping[int, Term], attribute: str) -> bool:
+    """Whether the phrase read last before position `i` says `attribute`."""
     before = [s for s in starts if s < i]
-    return bool(before) and "regions" in starts[max(before)].means
+    return bool(before) and attribute in starts[max(before)].means
 
 
 def _contrast_by_region(reading: Reading, contrast_at: Mapping[int, str], with_between_regions: Sequence[int],

@@ -30,8 +30,9 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<![A-Z0-9])\+\s*/\s*-"), " CPM "),  # +/- CONTRAST
     (re.compile(r"(?<![A-Z])C\s*\+\s*/?\s*-"), " CPM "),  # C+/-, C+-
     (re.compile(r"(?<![A-Z])C\s*-\s*/?\s*\+"), " CPM "),  # C-/+
+    (re.compile(r"(?<![A-Z])C\s*-\s*C(?![A-Z0-9+])"), " CPM "),  # C- C: C- C+ without its last sign
     (re.compile(r"(?<![A-Z])C\s*\+"), " CPLUS "),  # C+
-    (re.compile(r"(?<![A-Z])C\s*-(?!\s*[A-Z])"), " CMINUS "),  # C- (but C-SPINE stays a spine)
+    (re.compile(r"(?<![A-Z])C\s*-(?![A-Z])(?!\s+(SPINE|SP|S)\b)"), " CMINUS "),  # C-, C- IP (C-SPINE: a spine)
     (re.compile(r"\+\s*C\b"), " CPLUS "),  # +C
     (re.compile(r"(\d)\s*\+"), r"\1 PLUS "),  # 3+ VIEWS
     (re.compile(r"\+"), " PLUS "),
@@ -67,7 +68,7 @@ def tokens(text: str | None) -> list[str]:
     """Upper-case Latin words and CJK runs of `text`, after the shorthand rewrites."""
     if not text:
         return []
-    folded = fold(text)
+    folded = fold(text).replace("_", " ")  # XR_KNEE_1-2_VIEWS: the words of XR KNEE 1-2 VIEWS
     for pattern, replacement in _REWRITES:
         folded = pattern.sub(replacement, folded)
     return _TOKEN.findall(folded)

@@ -870,3 +870,30 @@ def test_a_word_is_corrected_only_to_the_one_vocabulary_word_a_slip_away() -> No
     assert _mistyped("MESSENTERIC", lexicon) == ["MESENTERIC"]
     assert _mistyped("ARTHRITIS", lexicon) == []  # no vocabulary word a slip away
     assert _one_slip("ABDOMNE", "ABDOMEN") and not _one_slip("ABDMNE", "ABDOMEN")
+
+
+@pytest.mark.parametrize(("modality", "description", "rewritten", "code"), [
+    ("DX", "XR LEFT KNEE 1-2 VIEWS", "XR_LEFT_KNEE_1-2_VIEWS", "47373-6"),  # underscores part words as spaces
+    ("CT", "CHEST_C", "CHEST_C (Adult)", "24628-0"),  # the age group after the contrast letter
+    ("CT", "CHEST_ABD_PELVIS_WITH_CT", "CHEST_ABD_PELVIS_WITH_CT ROUTINE", "72254-6"),
+    ("CR", "HIP RIGHT 2 VIEWS", "HIP R 2 VIEWS", "37721-8"),  # the side letter before a count of views
+    ("MR", "BREAST L", "BREAST (L) ROUTINE", "35954-7"),
+    ("MR", "MRI ABD WO+W", "ABD WO+W MRI", "24557-1"),  # the modality said last
+    ("MR", "MRI PELVIS C-C+", "MRI PELVIS C- C", "30674-6"),
+    ("CT", "CT CHEST WO CONTRAST IP", "CT CHEST C- IP", "29252-4"),  # C- before a word: without
+    ("CR", "C-SPINE 2 VIEWS", "C- SPINE 2 VIEWS", "36669-0"),  # C- before SPINE: the cervical spine
+    ("CT", "CTA HEAD AND NECK", "CTA H&N", "37498-3"),
+    ("CT", "CT HEAD AND NECK W CONTRAST", "CT H&N W CONTRAST", "82691-7"),
+])
+def test_a_rewriting_that_keeps_the_meaning_keeps_the_code(modality: str, description: str, rewritten: str,
+                                                          code: str) -> None:
+    """Sites write one exam's words with other separators, abbreviations and trailing words: the code stays."""
+    for text in (description, rewritten):
+        result = MAPPER.map(modality, study_description=text, study_modalities=frozenset({modality}))
+        assert result.candidates[0].code == code, (text, result.rule, result.candidates)
+
+
+def test_a_with_before_the_modality_said_last_is_contrast_but_not_after_a_pet() -> None:
+    lexicon = READER.lexicon
+    assert read_text("ABD WO+W MRI", {"MR"}, lexicon).contrast == {"W", "WO"}
+    assert not read_text("PET W CT", {"PT", "CT"}, lexicon).contrast
