@@ -1,7 +1,7 @@
 """Measure harmonization: LOINC agreement on MIDRC descriptions held out from the rules, real headers, and
 series geometry against dcm2niix.
 
-    .venv/bin/python bench/harmonize_eval.py [--json FILE] [--no-geometry] [--errors] [--development]
+    .venv/bin/python bench/harmonize_eval.py [--json FILE] [--no-geometry] [--errors] [--development] [--rewrites]
 
 1. MIDRC's table is split by a fixed hash of each normalised description: 30 % of the descriptions are held
    out (`held_out`). The mapper used here never sees their rows (no exact match, no votes, no priors), and
@@ -40,6 +40,7 @@ import csv
 import hashlib
 import itertools
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -47,6 +48,8 @@ import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
+
+import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -74,6 +77,7 @@ from services.harmonize.procedure import (
 SPLIT_SALT = "radcurate-midrc-split-1:"
 HELD_OUT_PERCENT = 30
 ROOT = Path(__file__).resolve().parents[1]
+REWRITES = ROOT / "bench" / "data" / "rewrites.yaml"
 PROBES = ROOT / "tests" / "unit" / "harmonize" / "data" / "probe_descriptions.csv"
 #: The unmapped development set's first labels (one annotator, MIDRC's codes): kept as labelled then.
 UNMAPPED_DEVELOPMENT_LABELS = ROOT / "bench" / "data" / "annotations" / "unmapped_development" / "annotator.csv"
@@ -127,7 +131,12 @@ def held_out(row: TableRow) -> bool:
 
 
 def row_modality(row: TableRow) -> str | None:
-    mods = sorted(row.modalities - {"CTPT"})
+    return series_modality(row.modalities - {"CTPT"})
+
+
+def series_modality(modalities: Iterable[str]) -> str | None:
+    """The modality a study of these series' modalities is mapped with: a PET/CT study's PT, else the first."""
+    mods = sorted(modalities)
     return ("PT" if "PT" in mods else mods[0]) if mods else None
 
 
@@ -435,6 +444,13 @@ def modality_group(modalities: Iterable[str]) -> str:
     return "+".join(sorted(mods)) or "-"
 
 
+def labelled_modalities(field: str) -> tuple[str | None, frozenset[str]]:
+    """A labelled row's modality field (one modality, or a study's several: "CT,PT") as the series' modality
+    to map (a PET/CT study's PT, else the first) and the study's modalities."""
+    modalities = frozenset(m.strip(" []'\"").upper() for m in field.split(",")) - {""}
+    return series_modality(modalities), modalities
+
+
 def _map_labelled(rows: Sequence[dict[str, str]], part_one: set[str], catalogue: Sequence[str] = CATALOGUE_SOURCES,
                   exclude_keys: Iterable[str] = ()) -> tuple[list[Outcome], list[tuple[bool, str]]]:
     """Each labelled row mapped by the mapper as deployed (less the table rows of `exclude_keys`), over the
@@ -443,9 +459,7 @@ def _map_labelled(rows: Sequence[dict[str, str]], part_one: set[str], catalogue:
     outcomes: list[Outcome] = []
     errors: list[tuple[bool, str]] = []
     for r in rows:
-        modalities = frozenset(m.strip(" []'\"").upper() for m in r["modality"].split(",")) - {""}
-        mods = sorted(modalities)
-        modality = ("PT" if "PT" in mods else mods[0]) if mods else None
+        modality, modalities = labelled_modalities(r["modality"])
         m = mapper.map(modality, study_description=r["description"], study_modalities=modalities)
         fits = frozenset(r["acceptable"].split()) - {"none"}
         best = m.candidates[0].code if m.candidates else None
@@ -460,6 +474,94 @@ def _map_labelled(rows: Sequence[dict[str, str]], part_one: set[str], catalogue:
                            f"{r['modality']:8} {r['description'][:46]!r:48} adjudicated "
                            f"{' '.join(sorted(fits)) or 'none':18} got {best} {m.status} {m.confidence:.2f} {m.rule}"))
     return outcomes, errors
+
+
+class Rewrite(NamedTuple):
+    """One rewrite of bench/data/rewrites.yaml: its family, a name, what it matches and what replaces that
+    (None: the description in lower case), and whether every match is replaced."""
+
+    family: str
+    name: str
+    pattern: re.Pattern[str]
+    replacement: str | None
+    every: bool = False
+
+    def apply(self, description: str) -> str | None:
+        """The rewritten description, or None where the rewrite does not apply or changes nothing (it applies
+        to descriptions written in upper case only)."""
+        if description != description.upper() or not self.pattern.search(description):
+            return None
+        rewritten = description.lower() if self.replacement is None else self.pattern.sub(
+            self.replacement, description, count=0 if self.every else 1)
+        return rewritten if rewritten != description else None
+
+
+def read_rewrites(path: Path = REWRITES) -> tuple[int, list[Rewrite]]:
+    """The version of the rewrites file and its rewrites."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    found = []
+    for family, entries in data["rewrites"].items():
+        for entry in entries:
+            text = entry["pattern"]
+            pattern = re.compile(f"(?<![A-Z0-9])(?:{text})(?![A-Z0-9])" if entry.get("whole_words", True) else text)
+            if entry.get("transform") == "lower":
+                found.append(Rewrite(family, "lower case", pattern, None))
+            for by in entry.get("by", ()):
+                found.append(Rewrite(family, f"{text} -> {by}", pattern, by, bool(entry.get("every"))))
+    return int(data["version"]), found
+
+
+def evaluate_rewrites(show_errors: bool) -> dict[str, Any]:
+    """Meaning-preserving rewrites (bench/data/rewrites.yaml) of the development descriptions (the IDC
+    development samples and the fresh set's development sample): how often the best code stays the same, and
+    top-1 on the rewritten descriptions beside that on the same rows as written."""
+    rows: list[dict[str, str]] = []
+    for path, part in IDC_PARTS:
+        if part == "development" and path.exists():
+            with path.open(encoding="utf-8", newline="") as f:
+                rows += csv.DictReader(f)
+    if UNMAPPED_DEVELOPMENT_WHOLE_LABELS.exists():
+        with UNMAPPED_DEVELOPMENT_WHOLE_LABELS.open(encoding="utf-8", newline="") as f:
+            rows += csv.DictReader(f)
+    version, rewrites = read_rewrites()
+    mapper = build_mapper()
+    best: dict[tuple[str, str], str | None] = {}
+
+    def best_code(modality_field: str, description: str) -> str | None:
+        if (modality_field, description) not in best:
+            modality, modalities = labelled_modalities(modality_field)
+            m = mapper.map(modality, study_description=description, study_modalities=modalities)
+            best[modality_field, description] = m.candidates[0].code if m.candidates else None
+        return best[modality_field, description]
+
+    by_family: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])  # rewritten, code kept
+    fitting = right_before = right_after = 0
+    for r in rows:
+        fits = frozenset(r["acceptable"].split()) - {"none"}
+        for rewrite in rewrites:
+            rewritten = rewrite.apply(r["description"])
+            if rewritten is None:
+                continue
+            before, after = best_code(r["modality"], r["description"]), best_code(r["modality"], rewritten)
+            counts = by_family[rewrite.family]
+            counts[0] += 1
+            counts[1] += before == after
+            if fits:
+                fitting += 1
+                right_before += before in fits
+                right_after += after in fits
+            if show_errors and before != after:
+                now_right = " (right)" if after in fits else ""
+                print(f"  rewrite {rewrite.family:10} {r['modality']:6} {r['description'][:40]!r:42} -> "
+                      f"{rewritten[:40]!r:42} {before} -> {after}{now_right}")
+    rewritten_rows = sum(n for n, _ in by_family.values())
+    return {
+        "version": version, "descriptions": len(rows), "rewritten": rewritten_rows,
+        "code_kept": sum(k for _, k in by_family.values()) / rewritten_rows if rewritten_rows else 0.0,
+        "fitting_rewritten": fitting, "top1_as_written": right_before / fitting if fitting else 0.0,
+        "top1_rewritten": right_after / fitting if fitting else 0.0,
+        "by_family": {f: {"rewritten": n, "code_kept": k / n} for f, (n, k) in sorted(by_family.items())},
+    }
 
 
 def _unmapped_figures(outcomes: Sequence[Outcome]) -> dict[str, Any]:
@@ -717,7 +819,17 @@ def main(argv: list[str] | None = None) -> int:
                              "the Chinese set's even ids), which then stop being blind measures of the vocabulary")
     parser.add_argument("--development", action="store_true",
                         help="only the leave-one-out figures of the development part (with --errors: its errors)")
+    parser.add_argument("--rewrites", action="store_true",
+                        help="only the codes of the development descriptions under meaning-preserving rewrites "
+                             "(bench/data/rewrites.yaml; with --errors: the rewrites that change a code)")
     args = parser.parse_args(argv)
+    if args.rewrites:
+        rw = evaluate_rewrites(args.errors)
+        print(f"rewrites {rw['version']} of the development descriptions ({rw['descriptions']}): "
+              f"{rw['rewritten']} rewritten, best code kept {rw['code_kept']:.1%}; on the {rw['fitting_rewritten']} "
+              f"a code fits, top-1 {rw['top1_rewritten']:.1%} (as written {rw['top1_as_written']:.1%}); code kept by "
+              "kind: " + ", ".join(f"{f} {v['code_kept']:.1%} ({v['rewritten']})" for f, v in rw["by_family"].items()))
+        return 0
     if args.development:
         dev = evaluate_development(args.errors)
         print(f"development part, leave one description out: {dev['rows']} rows, top-1 against the adjudicated "

@@ -266,8 +266,6 @@ class Lexicon:
     contrast_letters: dict[str, str] = field(default_factory=dict)
     #: Letters naming regions where they stand for them (CT_CA_WO: chest and abdomen), per header family.
     region_letters: dict[str, tuple[frozenset[str], tuple[str, ...]]] = field(default_factory=dict)
-    #: Words that may follow such letters at the end of a protocol's name (its age group: ADULT).
-    region_letters_end: frozenset[str] = frozenset()
     #: Parts of a region examined as regions of their own: a code for the containing region drops them.
     own_regions: frozenset[str] = frozenset()
     #: Extents said more narrowly than a region said with them (skull base to mid-thigh: the whole body).
@@ -460,7 +458,6 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         contrast_letters={str(k): str(v) for k, v in (raw.get("contrast_letters") or {}).items()},
         region_letters={str(k): (frozenset(v["when"]["modality"]), tuple(v["regions"]))
                         for k, v in (raw.get("region_letters") or {}).items()},
-        region_letters_end=word_list("region_letters_end"),
         own_regions=own_regions,
         sided_regions=sided_regions,
         narrowing_regions=narrowing,
@@ -634,7 +631,7 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
             said.add(letters[words[last]])
             reading.phrases.append(words[last])
             covered[last] = True
-    _region_letters(reading, words, covered, starts, families, lexicon)
+    _region_letters(reading, words, covered, starts, families, lexicon, last)
     for i, word in enumerate(words[:-1]):  # L SHOULDER, R BREAST: a lone letter before a paired part
         nxt = starts.get(i + 1)
         if (not covered[i] and word in lexicon.side_letters and not reading.laterality and nxt is not None
@@ -650,7 +647,7 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
 
 
 def _region_letters(reading: Reading, words: Sequence[str], covered: list[bool], starts: Mapping[int, Term],
-                    families: frozenset[str], lexicon: Lexicon) -> None:
+                    families: frozenset[str], lexicon: Lexicon, last: int) -> None:
     """Letters that name regions where they stand for them (CT C/A, CT_CA_WITH, THORAX_CA_W_WO: the chest and
     abdomen), not where they follow what they qualify (PANCREATIC_CA, CT CHEST CA, CA STAGING: a cancer): right
     after the modality, or before a contrast word, another region or the end of the text (after a region: before
@@ -665,7 +662,7 @@ def _region_letters(reading: Reading, words: Sequence[str], covered: list[bool],
             contrast_next = nxt is not None and (
                 nxt in lexicon.with_words or nxt in lexicon.negations or nxt in lexicon.contrast_words
                 or "contrast" in getattr(starts.get(end), "means", {}))
-            at_end = all(w in lexicon.region_letters_end for w in words[end:])
+            at_end = end > last  # nothing but a modality, an age group, a routine... after them (CT_CA (ADULT))
             after_modality = i > 0 and words[i - 1] in modalities
             if _region_before(i, starts) and not contrast_next:
                 continue

@@ -32,7 +32,8 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<![A-Z])C\s*-\s*/?\s*\+"), " CPM "),  # C-/+
     (re.compile(r"(?<![A-Z])C\s*-\s*C(?![A-Z0-9+])"), " CPM "),  # C- C: C- C+ without its last sign
     (re.compile(r"(?<![A-Z])C\s*\+"), " CPLUS "),  # C+
-    (re.compile(r"(?<![A-Z])C\s*-(?![A-Z])(?!\s+(SPINE|SP|S)\b)"), " CMINUS "),  # C-, C- IP (C-SPINE: a spine)
+    (re.compile(r"(?<![A-Z])C\s*-(?!\s*[A-Z])"), " CMINUS "),  # C- (but C-SPINE stays a spine)
+    (re.compile(r"(?<![A-Z+])C-(?=\s+[A-Z])(?!\s+(SPINE|SP|S)\b)"), " CMINUS "),  # C- IP (not +C - PE, C- SPINE)
     (re.compile(r"\+\s*C\b"), " CPLUS "),  # +C
     (re.compile(r"(\d)\s*\+"), r"\1 PLUS "),  # 3+ VIEWS
     (re.compile(r"\+"), " PLUS "),

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench.data import merge_annotations
-from bench.harmonize_eval import held_out, read_adjudicated
+from bench.harmonize_eval import held_out, labelled_modalities, read_adjudicated, read_rewrites
 from services.harmonize.procedure import build_mapper, read_midrc_table
 
 DATA = Path(merge_annotations.__file__).resolve().parent
@@ -283,3 +283,24 @@ def test_a_later_revision_replaces_an_earlier_one_by_version_not_by_name(tmp_pat
             f"id,modality,description,acceptable,note\n7,CT,CT CHEST,{code},\n", encoding="utf-8")
     rows = [{"id": "7", "modality": "CT", "description": "CT CHEST", "acceptable": "first", "note": ""}]
     assert [r["acceptable"] for r in with_revisions(rows, tmp_path, "annotator_a.csv")] == ["new"]
+
+
+def test_the_rewrites_apply_to_upper_case_descriptions_as_the_file_says() -> None:
+    version, rewrites = read_rewrites()
+    assert version >= 1 and {r.family for r in rewrites} >= {"separators", "contrast", "regions", "order"}
+    by_name = {r.name: r for r in rewrites}
+    assert by_name["CHEST -> THORAX"].apply("CT CHEST W CONTRAST") == "CT THORAX W CONTRAST"
+    assert by_name["CHEST -> THORAX"].apply("CT CHESTWALL") is None  # whole words only
+    assert by_name["CHEST -> THORAX"].apply("Ct Chest") is None  # upper-case descriptions only
+    assert by_name["lower case"].apply("CT HEAD") == "ct head"
+    underscores = next(r for r in rewrites if r.family == "separators" and r.replacement == "_")
+    assert underscores.apply("CT HEAD WO") == "CT_HEAD_WO"  # every space
+    moved = next(r for r in rewrites if r.family == "order" and "CONTRAST|CON|CONT" in r.name)
+    assert moved.apply("CT ABDOMEN PELVIS W WO CONTRAST") == "CT W WO CONTRAST ABDOMEN PELVIS"
+    assert moved.apply("CT THORAX W") is None  # a W alone is left where it is
+
+
+def test_a_labelled_rows_modality_is_a_pet_ct_studys_pt() -> None:
+    assert labelled_modalities("CT,PT") == ("PT", frozenset({"CT", "PT"}))
+    assert labelled_modalities("['MR']") == ("MR", frozenset({"MR"}))
+    assert labelled_modalities("") == (None, frozenset())

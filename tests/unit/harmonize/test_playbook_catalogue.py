@@ -884,6 +884,9 @@ def test_a_word_is_corrected_only_to_the_one_vocabulary_word_a_slip_away() -> No
     ("CR", "C-SPINE 2 VIEWS", "C- SPINE 2 VIEWS", "36669-0"),  # C- before SPINE: the cervical spine
     ("CT", "CTA HEAD AND NECK", "CTA H&N", "37498-3"),
     ("CT", "CT HEAD AND NECK W CONTRAST", "CT H&N W CONTRAST", "82691-7"),
+    ("CT", "CT LOW DOSE CHEST", "CT LD CHEST", "29252-4"),
+    ("CT", "CT CODE STROKE CTA", "CT CODE STROKE CT ANGIOGRAM", "82680-0"),
+    ("CT", "CT CHEST WITH IV CONTRAST", "CT WITH IV CONTRAST CHEST", "24628-0"),  # the contrast said first
 ])
 def test_a_rewriting_that_keeps_the_meaning_keeps_the_code(modality: str, description: str, rewritten: str,
                                                           code: str) -> None:
