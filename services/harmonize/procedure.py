@@ -891,6 +891,8 @@ def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
         fits = _alike(_cut_short(word, lexicon), lexicon)
         if not fits and len(word) >= MIN_MISTYPED_WORD:
             fits = _alike(_mistyped(word, lexicon), lexicon)
+        elif not fits:  # a shorter word: two neighbours swapped only (CHSET, BRIAN)
+            fits = _swapped(word, lexicon)
         completed.append(fits[0] if len(fits) == 1 else word)
     return completed
 
@@ -947,6 +949,12 @@ def _mistyped(word: str, lexicon: Lexicon) -> list[str]:
     for d in deletions:  # a letter changed, or two swapped
         near.update(w for w in lexicon.single_words_by_deletion.get(d, ()) if len(w) == len(word))
     return sorted(w for w in near if w[0] == word[0] and _one_slip(word, w))
+
+
+def _swapped(word: str, lexicon: Lexicon) -> list[str]:
+    """The vocabulary words `word` is with two neighbouring letters swapped, its first letter kept."""
+    swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(1, len(word) - 1)}
+    return sorted(swaps - {word} & lexicon.single_words)
 
 
 def _one_slip(a: str, b: str) -> bool:

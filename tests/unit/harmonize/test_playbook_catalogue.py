@@ -900,3 +900,12 @@ def test_a_with_before_the_modality_said_last_is_contrast_but_not_after_a_pet() 
     lexicon = READER.lexicon
     assert read_text("ABD WO+W MRI", {"MR"}, lexicon).contrast == {"W", "WO"}
     assert not read_text("PET W CT", {"PT", "CT"}, lexicon).contrast
+
+
+def test_a_short_word_is_read_as_the_vocabulary_word_it_is_with_two_letters_swapped() -> None:
+    from services.harmonize.procedure import _swapped
+
+    lexicon = READER.lexicon
+    assert _swapped("CHSET", lexicon) == ["CHEST"] and _swapped("BRIAN", lexicon) == ["BRAIN"]
+    assert _swapped("HCEST", lexicon) == []  # the first letter is kept
+    assert READER.map("CT", study_description="CT CHSET W CONTRAST").candidates[0].code == "24628-0"
