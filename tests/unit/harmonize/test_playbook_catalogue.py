@@ -909,3 +909,15 @@ def test_a_short_word_is_read_as_the_vocabulary_word_it_is_with_two_letters_swap
     assert _swapped("CHSET", lexicon) == ["CHEST"] and _swapped("BRIAN", lexicon) == ["BRAIN"]
     assert _swapped("HCEST", lexicon) == []  # the first letter is kept
     assert READER.map("CT", study_description="CT CHSET W CONTRAST").candidates[0].code == "24628-0"
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "CT KUB", "36952-0"),  # the kidneys, ureters and bladder on CT: a stone CT
+    ("CR", "KUB", "24799-9"),
+    ("CT", "CT HEAD PRE/POST CONTRAST", "24726-2"),
+    ("CT", "CT ABDOMEN NON CON AND CON", "36267-3"),
+    ("CT", "CT EXTREMITY LOWER LEFT", "35976-0"),
+])
+def test_vocabulary_4_41_readings(modality: str, description: str, code: str) -> None:
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
+    assert result.candidates[0].code == code, (result.rule, result.candidates)
