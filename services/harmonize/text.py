@@ -33,7 +33,8 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<![A-Z])C\s*-\s*C(?![A-Z0-9+])"), " CPM "),  # C- C: C- C+ without its last sign
     (re.compile(r"(?<![A-Z])C\s*\+"), " CPLUS "),  # C+
     (re.compile(r"(?<![A-Z])C\s*-(?!\s*[A-Z])"), " CMINUS "),  # C- (but C-SPINE stays a spine)
-    (re.compile(r"(?<![A-Z+])C-(?=\s+[A-Z])(?!\s+(SPINE|SP|S)\b)"), " CMINUS "),  # C- IP (not +C - PE, C- SPINE)
+    # C- IP; not +C - PE, nor the cervical spine said with others (C- SPINE, C- AND T-SPINE, C- T- L-SPINE)
+    (re.compile(r"(?<![A-Z+])C-(?=\s+[A-Z])(?!\s+(SPINE|SP|S|AND|OR|T|L|TH|THORACIC|LUMBAR|THRU|TO)\b)"), " CMINUS "),
     (re.compile(r"\+\s*C\b"), " CPLUS "),  # +C
     (re.compile(r"(\d)\s*\+"), r"\1 PLUS "),  # 3+ VIEWS
     (re.compile(r"\+"), " PLUS "),

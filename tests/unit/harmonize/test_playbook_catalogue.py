@@ -917,9 +917,16 @@ def test_a_short_word_is_read_as_the_vocabulary_word_it_is_with_two_letters_swap
     ("CT", "CT HEAD PRE/POST CONTRAST", "24726-2"),
     ("CT", "CT ABDOMEN NON CON AND CON", "36267-3"),
     ("CT", "CT EXTREMITY LOWER LEFT", "35976-0"),
-    ("MR", "MR ENTEROGRAPHY", "80501-0"),  # the small bowel's MR (the catalogue's one MR small-bowel code)
     ("PT", "PET CT TOP OF HEAD TO FEET", "44139-4"),
 ])
 def test_vocabulary_4_41_readings(modality: str, description: str, code: str) -> None:
     result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
     assert result.candidates[0].code == code, (result.rule, result.candidates)
+
+
+def test_c_minus_before_a_word_is_without_contrast_unless_the_spines_are_listed() -> None:
+    from services.harmonize.text import tokens
+
+    assert "CMINUS" in tokens("CT CHEST C- IP")
+    for listed in ("C- SPINE", "MRI C- AND T-SPINE WO", "MRI C- T- L-SPINE", "CT +C - PE PROTOCOL"):
+        assert "CMINUS" not in tokens(listed), listed
