@@ -121,6 +121,8 @@ class Reading:
     unread: list[str] = field(default_factory=list)  # content words the vocabulary does not know
     #: Phrases known only for other modalities (a radiograph's view word in an MR name): passed over.
     inapplicable: list[str] = field(default_factory=list)
+    #: One of them says a purpose (a PET's tumour or staging said in a CT's description).
+    purpose_passed_over: bool = False
     conflicts: list[str] = field(default_factory=list)
     region_from_header: bool = False
     #: Contrast said to be either given or not (W OR WO): a contrast word after it says nothing more.
@@ -558,6 +560,7 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
             modality_named[i] = term is not None and set(term.means) == {"modality"}
         if term is None:
             reading.inapplicable.append(m.phrase)
+            reading.purpose_passed_over |= any("qualifiers" in t.means for t in m.value)
             continue
         starts.setdefault(m.start, term)
         if term.means.get("contrast") in ("W", "WO", "WO_W"):
@@ -1000,6 +1003,7 @@ def _merge(readings: Sequence[Reading]) -> Reading:
         merged.phrases += r.phrases
         merged.unread += r.unread
         merged.inapplicable += r.inapplicable
+        merged.purpose_passed_over = merged.purpose_passed_over or r.purpose_passed_over
         merged.contrast_either = merged.contrast_either or r.contrast_either
         merged.cancer_letter = merged.cancer_letter or r.cancer_letter
         merged.narrowed |= r.narrowed
@@ -1294,7 +1298,7 @@ class ProcedureMapper:
                 candidates=[Candidate(code=known.code, meaning=known.name, confidence=1.0)] if known else [],
             )
         texts = [inputs.get(name) for name in (*TEXT_INPUTS, "series_description")]
-        if not self._families(inputs["modality"], study_modalities) and not any(texts):
+        if not self._families(inputs["modality"], _study_modalities(study_modalities)) and not any(texts):
             return ProcedureMapping(status="unmapped", confidence=0.0, rule="no_input", review_id=rid)
         reading, modality_used, families = self.read(inputs["modality"], texts, body_part_examined, study_modalities)
         ranked = self._rank(reading, modality_used, families)
@@ -1442,8 +1446,9 @@ class ProcedureMapper:
     ) -> tuple[Reading, str | None, frozenset[str]]:
         """The study's texts read together, refined and completed by the defaults; the modality it is read as.
         `whole_study`: `study_modalities` are all the study's series' (a table row's modality is its own only)."""
-        study = _study_modalities([*study_modalities, modality or ""])
-        families = self._families(modality, study)
+        others = _study_modalities(study_modalities)
+        study = others | {modality} if modality else others
+        families = self._families(modality, others)
         reading = _merge([_read_named_protocol(t, families, self.lexicon) for t in texts if t])
         if not reading.regions and body_part_examined:
             header = read_text(body_part_examined, families, self.lexicon)
@@ -1454,9 +1459,8 @@ class ProcedureMapper:
             refine_regions(reading, self.lexicon)
         self._organs_as_their_region(reading)
         modality_used = self._modality(reading, families, pet_ct_study={"CT", "PT"} <= study)
-        others = _study_modalities(study_modalities)
         if (modality_used == "PT+CT" and whole_study and others and "PT" not in others and "CT" in families
-                and not reading.qualifiers and not self._pet_purpose_said(reading)):
+                and not reading.qualifiers and not reading.purpose_passed_over):
             modality_used = "CT"  # a study of CT series alone named PET/CT, no PET purpose said: its CT
         if modality_used in WHOLE_BODY_MODALITIES and reading.regions & self.lexicon.cancer_sites and (
                 "tumor_localization" in reading.qualifiers or reading.cancer_letter):
@@ -1474,11 +1478,6 @@ class ProcedureMapper:
         shared = frozenset.intersection(*parents.values())
         if len(shared) == 1:
             reading.regions = set(shared)
-
-    def _pet_purpose_said(self, reading: Reading) -> bool:
-        """Whether the descriptions say a purpose (a tumour, staging) that the vocabulary reads for a PET only."""
-        return any("qualifiers" in term.means for phrase in reading.inapplicable
-                   for term in self.lexicon.phrases.get(phrase) or ())
 
     def _named_together(self, regions: set[str]) -> bool:
         """A region with parts examined as regions of their own that codes of the catalogue name together (brain
@@ -1518,9 +1517,10 @@ class ProcedureMapper:
             return code, confidence, rule
         return winner, c["reading_votes"] - c["reading_vote_disagrees"], f"{label}(playbook:{code})"
 
-    def _families(self, modality: str | None, study_modalities: Iterable[str]) -> frozenset[str]:
+    def _families(self, modality: str | None, others: frozenset[str]) -> frozenset[str]:
+        """The header families a series of `modality` is read with, in a study of the modalities `others`
+        (_study_modalities)."""
         families = set(self.lexicon.families(modality))
-        others = _study_modalities(study_modalities)
         if modality in ("CT", "PT") and {"CT", "PT"} <= (others | {modality}):
             families.add("PT+CT")
         elif modality == "PT" and others:  # a study of PET series alone: a PET/CT code only where one is said

@@ -781,16 +781,19 @@ def test_the_generated_pinyin_is_current_and_left_out_words_stay_out() -> None:
 
 
 def test_midrc_ctpt_is_a_study_of_ct_and_pt_series() -> None:
-    assert "PT+CT" in MAPPER._families("PT", {"CTPT"})
-    assert "PT+CT" not in MAPPER._families("PT", {"PT"})
+    from services.harmonize.procedure import _study_modalities
+
+    assert _study_modalities({"ctpt"}) == {"CT", "PT"}
+    assert "PT+CT" in MAPPER._families("PT", _study_modalities({"CTPT"}))
+    assert "PT+CT" not in MAPPER._families("PT", frozenset({"PT"}))
 
 
 def test_a_pet_study_without_ct_series_weighs_no_pet_ct_code() -> None:
     result = MAPPER.map("PT", study_description="FDG PET LUNG", study_modalities=frozenset({"PT"}))
     assert all(MAPPER.catalogue[c.code].modality != "PT+CT" for c in result.candidates)
-    assert "PT+CT" not in MAPPER._families("PT", {"PT"})
-    assert "PT+CT" in MAPPER._families("PT", ())  # the study's other series unknown: a PET/CT code may fit
-    assert "PT+CT" in MAPPER._families("PT", {"CT", "PT"})
+    assert "PT+CT" not in MAPPER._families("PT", frozenset({"PT"}))
+    assert "PT+CT" in MAPPER._families("PT", frozenset())  # the study's other series unknown: a PET/CT code may fit
+    assert "PT+CT" in MAPPER._families("PT", frozenset({"CT", "PT"}))
 
 
 def test_a_study_of_the_contralateral_breast_without_breast_said_is_not_a_breast_code() -> None:
