@@ -933,3 +933,16 @@ def test_c_minus_before_a_word_is_without_contrast_unless_the_spines_are_listed(
     assert "CMINUS" in tokens("CT CHEST C- IP")
     for listed in ("C- SPINE", "MRI C- AND T-SPINE WO", "MRI C- T- L-SPINE", "CT +C - PE PROTOCOL"):
         assert "CMINUS" not in tokens(listed), listed
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "CT LARYNX W CONTRAST", "36229-3"),  # the larynx, nasopharynx and parotid codes of the Playbook
+    ("MR", "MRI NASOPHARYNX W WO", "36384-6"),
+    ("CT", "CT PAROTID", "37223-5"),
+    ("CT", "CT NECK W CONTRAST", "36235-0"),
+    ("PT", "NASOPHARYNX_CA", "44136-0"),  # a PET's cancer site, not the region imaged
+    ("CT", "CT STOMACH", "41806-1"),  # no CT code of the stomach: the abdomen's
+])
+def test_vocabulary_4_43_readings(modality: str, description: str, code: str) -> None:
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
+    assert result.candidates[0].code == code, (result.rule, result.candidates)
