@@ -946,3 +946,15 @@ def test_c_minus_before_a_word_is_without_contrast_unless_the_spines_are_listed(
 def test_vocabulary_4_43_readings(modality: str, description: str, code: str) -> None:
     result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
     assert result.candidates[0].code == code, (result.rule, result.candidates)
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("DX", "XR BONE AGE", "24724-7"),  # a skeletal age film: the hand and wrist
+    ("DX", "BONE AGE LEFT HAND", "26353-3"),
+    ("DX", "XR MANDIBLE", "24829-4"),
+    ("CT", "CT MANDIBLE WO", "36512-2"),
+    ("DX", "XR HAND 3 VIEWS", "24722-1"),
+])
+def test_vocabulary_4_44_readings(modality: str, description: str, code: str) -> None:
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
+    assert result.candidates[0].code == code, (result.rule, result.candidates)
