@@ -921,8 +921,19 @@ def test_a_short_word_is_read_as_the_vocabulary_word_it_is_with_two_letters_swap
     ("CT", "CT ABDOMEN NON CON AND CON", "36267-3"),
     ("CT", "CT EXTREMITY LOWER LEFT", "35976-0"),
     ("PT", "PET CT TOP OF HEAD TO FEET", "44139-4"),
+    ("CT", "CT LARYNX W CONTRAST", "36229-3"),  # the larynx, nasopharynx and parotid codes of the Playbook
+    ("MR", "MRI NASOPHARYNX W WO", "36384-6"),
+    ("CT", "CT PAROTID", "37223-5"),
+    ("CT", "CT NECK W CONTRAST", "36235-0"),
+    ("PT", "NASOPHARYNX_CA", "44136-0"),  # a PET's cancer site, not the region imaged
+    ("CT", "CT STOMACH", "41806-1"),  # no CT code of the stomach: the abdomen's
+    ("DX", "XR BONE AGE", "24724-7"),  # a skeletal age film: the hand and wrist
+    ("DX", "BONE AGE LEFT HAND", "26353-3"),
+    ("DX", "XR MANDIBLE", "24829-4"),
+    ("CT", "CT MANDIBLE WO", "36512-2"),
+    ("DX", "XR HAND 3 VIEWS", "24722-1"),
 ])
-def test_vocabulary_4_41_readings(modality: str, description: str, code: str) -> None:
+def test_vocabulary_4_41_to_4_44_readings(modality: str, description: str, code: str) -> None:
     result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
     assert result.candidates[0].code == code, (result.rule, result.candidates)
 
@@ -933,28 +944,3 @@ def test_c_minus_before_a_word_is_without_contrast_unless_the_spines_are_listed(
     assert "CMINUS" in tokens("CT CHEST C- IP")
     for listed in ("C- SPINE", "MRI C- AND T-SPINE WO", "MRI C- T- L-SPINE", "CT +C - PE PROTOCOL"):
         assert "CMINUS" not in tokens(listed), listed
-
-
-@pytest.mark.parametrize(("modality", "description", "code"), [
-    ("CT", "CT LARYNX W CONTRAST", "36229-3"),  # the larynx, nasopharynx and parotid codes of the Playbook
-    ("MR", "MRI NASOPHARYNX W WO", "36384-6"),
-    ("CT", "CT PAROTID", "37223-5"),
-    ("CT", "CT NECK W CONTRAST", "36235-0"),
-    ("PT", "NASOPHARYNX_CA", "44136-0"),  # a PET's cancer site, not the region imaged
-    ("CT", "CT STOMACH", "41806-1"),  # no CT code of the stomach: the abdomen's
-])
-def test_vocabulary_4_43_readings(modality: str, description: str, code: str) -> None:
-    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
-    assert result.candidates[0].code == code, (result.rule, result.candidates)
-
-
-@pytest.mark.parametrize(("modality", "description", "code"), [
-    ("DX", "XR BONE AGE", "24724-7"),  # a skeletal age film: the hand and wrist
-    ("DX", "BONE AGE LEFT HAND", "26353-3"),
-    ("DX", "XR MANDIBLE", "24829-4"),
-    ("CT", "CT MANDIBLE WO", "36512-2"),
-    ("DX", "XR HAND 3 VIEWS", "24722-1"),
-])
-def test_vocabulary_4_44_readings(modality: str, description: str, code: str) -> None:
-    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
-    assert result.candidates[0].code == code, (result.rule, result.candidates)
