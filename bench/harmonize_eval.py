@@ -74,6 +74,7 @@ from services.harmonize.procedure import (
     _signature,
     build_mapper,
     read_midrc_table,
+    series_modality,
 )
 
 SPLIT_SALT = "radcurate-midrc-split-1:"
@@ -134,12 +135,6 @@ def held_out(row: TableRow) -> bool:
 
 def row_modality(row: TableRow) -> str | None:
     return series_modality(row.modalities - {"CTPT"})
-
-
-def series_modality(modalities: Iterable[str]) -> str | None:
-    """The modality a study of these series' modalities is mapped with: a PET/CT study's PT, else the first."""
-    mods = sorted(modalities)
-    return ("PT" if "PT" in mods else mods[0]) if mods else None
 
 
 def read_adjudicated() -> dict[int, frozenset[str]]:
@@ -557,10 +552,10 @@ def evaluate_rewrites(show_errors: bool) -> dict[str, Any]:
                 print(f"  rewrite {rewrite.family:10} {r['modality']:6} {r['description'][:40]!r:42} -> "
                       f"{rewritten[:40]!r:42} {before} -> {after}{now_right}")
     rewritten_rows = sum(n for n, _ in by_family.values())
+    kept = sum(k for _, k in by_family.values())
     return {
         "version": version, "descriptions": len(rows), "rewritten": rewritten_rows,
-        "code_kept": sum(k for _, k in by_family.values()) / rewritten_rows if rewritten_rows else 0.0,
-        "code_changed": rewritten_rows - sum(k for _, k in by_family.values()),
+        "code_kept": kept / rewritten_rows if rewritten_rows else 0.0, "code_changed": rewritten_rows - kept,
         "fitting_rewritten": fitting, "top1_as_written": right_before / fitting if fitting else 0.0,
         "top1_rewritten": right_after / fitting if fitting else 0.0,
         "by_family": {f: {"rewritten": n, "code_kept": k / n} for f, (n, k) in sorted(by_family.items())},

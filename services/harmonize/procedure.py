@@ -293,6 +293,11 @@ class Lexicon:
     modality_prefixes: tuple[str, ...] = ()
 
     @cached_property
+    def view_count_words(self) -> frozenset[str]:
+        """The words that say a count of views around its number (VIEWS, MIN, TO, PLUS...)."""
+        return self.view_words | self.view_minimum | self.view_range | self.view_more
+
+    @cached_property
     def modality_glue_words(self) -> frozenset[str]:
         """The words a modality's name may be glued to (CTAPWO: AP, WO): one-word phrases, with and contrast
         words."""
@@ -577,10 +582,9 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
     reading.unread += _unread_cjk(words, matches, lexicon)
     # what ends the description, before a modality's name, an age group, a routine or a count of views said
     # after it (ABD WO+W MRI, CHEST_C (ADULT), HIP R ROUTINE, HIP R 2 VIEWS)
-    view_count_words = lexicon.view_words | lexicon.view_minimum | lexicon.view_range | lexicon.view_more
     last = len(words) - 1
     while last > 0 and (modality_named[last] or (not covered[last] and words[last] != "AND" and (
-            words[last] in lexicon.silent_words or words[last] in view_count_words
+            words[last] in lexicon.silent_words or words[last] in lexicon.view_count_words
             or _number(words[last], lexicon) is not None))):
         last -= 1
     contrast_words_at = _phrases_apart(words, covered, lexicon)
@@ -977,8 +981,7 @@ def _content_word(word: str, lexicon: Lexicon) -> bool:
     (Chinese runs are read by _unread_cjk)."""
     if len(word) < 3 or any(ch.isdigit() for ch in word):
         return False
-    return not (word in lexicon.silent_words or word in lexicon.view_words or word in lexicon.view_numbers
-                or word in lexicon.view_minimum or word in lexicon.view_range or word in lexicon.view_more)
+    return not (word in lexicon.silent_words or word in lexicon.view_count_words or word in lexicon.view_numbers)
 
 
 def _merge(readings: Sequence[Reading]) -> Reading:
@@ -1491,8 +1494,7 @@ class ProcedureMapper:
         for row in rows:
             if not row.key:
                 continue
-            mods = sorted(row.modalities - {"CTPT"}) or sorted(row.modalities)
-            modality = ("PT" if "PT" in mods else mods[0]) if mods else None
+            modality = series_modality(row.modalities - {"CTPT"}) or series_modality(row.modalities)
             reading, used, _ = self.read(modality, [row.description], None, row.modalities, whole_study=False)
             if reading.phrases:
                 signature = _signature(reading.attributes(used), reading.laterality_value)
@@ -1835,6 +1837,13 @@ def _states_within(a: Procedure, b: Procedure) -> bool:
 def _signature(a: PlaybookAttributes, laterality: str | None) -> tuple[Any, ...]:
     """What makes two readings alike for MIDRC's votes (the reading's laterality: one side unsaid included)."""
     return (a.modality, tuple(a.regions), a.contrast, laterality, a.views, tuple(a.timing), tuple(a.qualifiers))
+
+
+def series_modality(modalities: Iterable[str]) -> str | None:
+    """The modality a series of a study of these modalities is mapped with: a PET/CT study's PT, else the first
+    (a labelled row or table row names its study's modalities, not its series')."""
+    mods = sorted(modalities)
+    return ("PT" if "PT" in mods else mods[0]) if mods else None
 
 
 def _study_modalities(modalities: Iterable[str]) -> frozenset[str]:
