@@ -340,16 +340,22 @@ def _evaluate_odd_even(sample: Path, adjudicated: Path, title: str, show_errors:
                             show_errors, unseal_blind, catalogue)
 
 
-def evaluate_idc(show_errors: bool, *, unseal_blind: bool = False) -> dict[str, Any]:
-    """The samples of NCI's Imaging Data Commons: the development samples (their errors are listed) and the test
-    sample, labelled after the vocabulary was frozen, whose errors are listed only when `unseal_blind`."""
-    if not all(path.exists() for path, name in IDC_PARTS if name == "test"):
-        return {"skipped": "the IDC test sample is not adjudicated yet"}
+def read_idc_parts() -> dict[str, list[dict[str, str]]]:
+    """The adjudicated IDC samples by part (development, test, test_2), each row with its `frequency`."""
     parts: dict[str, list[dict[str, str]]] = {"development": [], "test": [], "test_2": []}
     for path, name in IDC_PARTS:
         if path.exists():
             with path.open(encoding="utf-8", newline="") as f:
                 parts[name] += [{**r, "frequency": r["studies"]} for r in csv.DictReader(f)]
+    return parts
+
+
+def evaluate_idc(show_errors: bool, *, unseal_blind: bool = False) -> dict[str, Any]:
+    """The samples of NCI's Imaging Data Commons: the development samples (their errors are listed) and the test
+    sample, labelled after the vocabulary was frozen, whose errors are listed only when `unseal_blind`."""
+    if not all(path.exists() for path, name in IDC_PARTS if name == "test"):
+        return {"skipped": "the IDC test sample is not adjudicated yet"}
+    parts = read_idc_parts()
     readable = {r["id"] for r in parts["development"]}
     outcomes, errors = _map_labelled(parts["development"] + parts["test"] + parts["test_2"], readable)
     if show_errors:
@@ -512,11 +518,7 @@ def evaluate_rewrites(show_errors: bool) -> dict[str, Any]:
     """Meaning-preserving rewrites (bench/data/rewrites.yaml) of the development descriptions (the IDC
     development samples and the fresh set's development sample): how often the best code stays the same, and
     top-1 on the rewritten descriptions beside that on the same rows as written."""
-    rows: list[dict[str, str]] = []
-    for path, part in IDC_PARTS:
-        if part == "development" and path.exists():
-            with path.open(encoding="utf-8", newline="") as f:
-                rows += csv.DictReader(f)
+    rows = read_idc_parts()["development"]
     if UNMAPPED_DEVELOPMENT_WHOLE_LABELS.exists():
         with UNMAPPED_DEVELOPMENT_WHOLE_LABELS.open(encoding="utf-8", newline="") as f:
             rows += csv.DictReader(f)
