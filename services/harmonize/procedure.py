@@ -1251,6 +1251,11 @@ class ProcedureMapper:
             self._by_modality.setdefault(p.modality, []).append(p)
         self._region_scores: dict[tuple[frozenset[str], frozenset[str]], float] = {}
         self._region_sets = {frozenset(p.regions) for p in catalogue if len(p.regions) > 1}
+        #: the same by modality (a region and its part named together by a code of the modality read)
+        self._region_sets_by_modality: dict[str | None, set[frozenset[str]]] = {}
+        for p in catalogue:
+            if len(p.regions) > 1:
+                self._region_sets_by_modality.setdefault(p.modality, set()).add(frozenset(p.regions))
         #: (modality, region) of the codes of one side unsaid (MR Breast - unilateral)
         self._one_side_coded = {(p.modality, r) for p in catalogue if p.laterality == UNILATERAL for r in p.regions}
         self.policy = policy
@@ -1458,7 +1463,7 @@ class ProcedureMapper:
             if header.regions:
                 reading.regions = header.regions
                 reading.region_from_header = True
-        if not self._named_together(reading.regions):
+        if not self._named_together(reading.regions, families):
             refine_regions(reading, self.lexicon)
         self._organs_as_their_region(reading)
         modality_used = self._modality(reading, families, pet_ct_study={"CT", "PT"} <= study)
@@ -1482,11 +1487,17 @@ class ProcedureMapper:
         if len(shared) == 1:
             reading.regions = set(shared)
 
-    def _named_together(self, regions: set[str]) -> bool:
+    def _named_together(self, regions: set[str], families: frozenset[str]) -> bool:
         """A region with parts examined as regions of their own that codes of the catalogue name together (brain
-        and internal auditory canal, head and temporal bone): kept as said, not reduced to the part."""
+        and internal auditory canal, head and temporal bone), codes of a modality the series may be (any when
+        none is known): kept as said, not reduced to the part."""
         parts = {r for r in regions if self.lexicon.ancestors(r) & regions}
-        return bool(parts) and parts <= self.lexicon.own_regions and frozenset(regions) in self._region_sets
+        if not parts or not parts <= self.lexicon.own_regions:
+            return False
+        named = frozenset(regions)
+        if not families:
+            return named in self._region_sets
+        return any(named in self._region_sets_by_modality.get(m, ()) for m in families)
 
     def _learn_votes(self, rows: Iterable[TableRow]) -> dict[tuple[Any, ...], Counter[str]]:
         """For each reading of a table row's description, which codes MIDRC gave it (its conventions)."""

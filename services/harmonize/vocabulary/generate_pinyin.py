@@ -6,7 +6,8 @@ word of the vocabulary (its anatomy, terms and silent words) is written here in 
 椎 ZHUI), joined (Latin words are matched without separators, so XIONG BU = XIONGBU), with the meaning of its
 Chinese word. Words of one character are left out of terms and word lists (but the sides 左, 右 and 双) and kept for
 the anatomy when their pinyin has three letters or more (肺 FEI, 手 SHOU; not 腹 FU or 颅 LU, too short to tell
-from abbreviations, nor 脑 NAO, Portuguese "not", 喉 HOU and 胃 WEI, also 后 "after" and 位, 尾, 维); a spelling that is already a word of the vocabulary's other
+from abbreviations, nor 脑 NAO, Portuguese "not",
+喉 HOU and 胃 WEI, spelt as 后 "after" and 位, 尾, 维 are); a spelling that is already a word of the vocabulary's other
 languages is left out. procedure_terms.yaml lists this file under `language_files`; the reader loads it as one
 more language. Hand-written pinyin (cut forms such as ZENGQ) stays in procedure_terms.yaml's `chinese_pinyin`.
 
