@@ -944,3 +944,46 @@ def test_c_minus_before_a_word_is_without_contrast_unless_the_spines_are_listed(
     assert "CMINUS" in tokens("CT CHEST C- IP")
     for listed in ("C- SPINE", "MRI C- AND T-SPINE WO", "MRI C- T- L-SPINE", "CT +C - PE PROTOCOL"):
         assert "CMINUS" not in tokens(listed), listed
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("US", "US SCROTUM AND CONTENTS", "25002-7"),  # the scrotum and testicles (4.45)
+    ("US", "US TESTICLES BILATERAL", "26271-7"),
+    ("US", "阴囊彩超", "25002-7"),
+    ("US", "YINNANG CAICHAO", "25002-7"),
+    ("MR", "MR_BRACHIAL_PLEXUS_W_AND_WO_IV_CONTRAST", "24583-7"),
+    ("MR", "MRI BRACHIAL PLEXUS LEFT WO", "38833-0"),
+    ("CT", "CT APPENDIX W CONTRAST", "36145-1"),
+    ("CT", "CT ABD/PELVIS W CONTRAST (APPENDIX)", "36813-4"),  # an organ named beside two regions: theirs
+    ("DX", "XR MASTOIDS", "24830-2"),
+    ("DX", "XR ZYGOMATIC ARCH RIGHT", "26174-3"),
+    ("DX", "XR ACETABULUM LEFT", "26134-7"),
+    ("DX", "XR HIP LEFT WITH PELVIS 2 VIEWS", "42685-8"),  # the hip and the pelvis: not their shared acetabulum
+    ("MR", "MR POSTERIOR FOSSA WO", "36518-9"),
+    ("US", "US PARATHYROID", "38045-1"),
+    ("MR", "MRI LOWER EXTREMITY JOINT WO CONTRAST LEFT", "36498-4"),  # CPT's words for a joint unnamed
+    ("MR", "MRI LOWER EXTREMITY JOINT LEFT KNEE W WO", "26200-6"),  # the joint named: that joint
+    ("MR", "MRI UPPER EXTREMITY JOINT W WO RIGHT", "36841-5"),
+    ("MR", "MRI LOWER EXTREMITY NON JOINT WO/W IV CONTRAST - LEFT", "36291-3"),
+    ("DX", "XR BONE SURVEY COMPLETE", "43518-0"),  # a skeletal survey
+    ("DX", "XR SKELETAL SURVEY", "43518-0"),
+    ("US", "腮腺彩超", "38138-4"),  # Chinese words of the salivary glands
+    ("CT", "CT NECK LARYNX W", "36229-3"),  # the larynx named with the neck: the larynx
+])
+def test_vocabulary_4_45_readings(modality: str, description: str, code: str) -> None:
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
+    assert result.candidates[0].code == code, (result.rule, result.candidates)
+
+
+def test_a_region_named_with_its_part_stays_whole_only_where_a_code_of_the_modality_names_both() -> None:
+    # "RF Neck Views W contrast intra larynx" names the neck and the larynx: not a reason to keep a CT's neck
+    ct = MAPPER.map("CT", study_description="CT NECK LARYNX W", study_modalities=frozenset({"CT"}))
+    assert ct.candidates[0].code == "36229-3"
+    # CT codes name the head with the temporal bone: kept together, the code naming both (contrast said)
+    head = MAPPER.map("CT", study_description="CT HEAD AND TEMPORAL BONES WO", study_modalities=frozenset({"CT"}))
+    assert head.candidates[0].code == "83302-0"
+
+
+def test_a_larynx_exam_a_neck_code_would_drop_is_sent_to_review() -> None:
+    result = MAPPER.map("CT", study_description="CT LARYNX W WO", study_modalities=frozenset({"CT"}))
+    assert result.status == "review" and "drops:LARYNX" in result.rule
