@@ -323,6 +323,13 @@ class Lexicon:
                 | {w for w in self.contrast_words | self.with_words if len(w) >= MIN_GLUED_THREE})
 
     @cached_property
+    def side_words(self) -> frozenset[str]:
+        """One-word phrases that say a side and nothing else (LEFT, BILAT; pinyin ZUO, YOU, SHUANG) of
+        MIN_GLUED_THREE letters or more: a side glued to the anatomy it names (ZUOSHOU, LEFTKNEE) is read apart."""
+        return frozenset(w for w in self.single_words if len(w) >= MIN_GLUED_THREE and (terms := self.phrases.get(w))
+                         and all(set(t.means) == {"laterality"} and not t.implies and not t.assumes for t in terms))
+
+    @cached_property
     def common_parts(self) -> dict[str, tuple[str, ...]]:
         """Region -> the regions that are its part in common with another region apart from it (AORTA ->
         ABDOMINAL_AORTA, shared with ABDOMEN; not a part of a region and of its own container)."""
@@ -934,6 +941,8 @@ def _glued_words(word: str, lexicon: Lexicon) -> list[tuple[str, ...]]:
     ways += [(word[:k], word[k:]) for k in range(MIN_GLUED_THREE, MIN_GLUED_PART)  # PELCONT, ABDWITH
              if word[:k] in words and word[k:] in lexicon.contrast_words | lexicon.with_words
              and len(word) - k >= MIN_GLUED_THREE]
+    ways += [(word[:k], word[k:]) for k in range(MIN_GLUED_THREE, MIN_GLUED_PART)  # ZUOSHOU: the left hand
+             if word[:k] in lexicon.side_words and word[k:] in words and len(word) - k >= MIN_GLUED_THREE]
     shortest = MIN_GLUED_THREE if len(word) >= MIN_GLUED_WORD else MIN_GLUED_PART
     for k in range(shortest, len(word) - 1):
         head, rest = word[:k], word[k:]

@@ -987,3 +987,11 @@ def test_a_region_named_with_its_part_stays_whole_only_where_a_code_of_the_modal
 def test_a_larynx_exam_a_neck_code_would_drop_is_sent_to_review() -> None:
     result = MAPPER.map("CT", study_description="CT LARYNX W WO", study_modalities=frozenset({"CT"}))
     assert result.status == "review" and "drops:LARYNX" in result.rule
+
+
+def test_a_side_glued_to_the_anatomy_it_names_is_read_apart() -> None:
+    lexicon = MAPPER.lexicon
+    assert {"ZUO", "YOU", "SHUANG", "LEFT", "RIGHT", "BILAT"} <= lexicon.side_words
+    for description, code in (("GULING (ZUOSHOU ZHENGWEI)", "26353-3"),  # the left hand's bone age
+                              ("XR LEFTKNEE 2 VIEWS", "26395-4")):
+        assert MAPPER.map("DX", study_description=description).candidates[0].code == code, description
