@@ -1266,6 +1266,8 @@ class ProcedureMapper:
             if len(p.regions) > 1:
                 self._region_sets_by_modality.setdefault(p.modality, set()).add(frozenset(p.regions))
         #: (modality, region) of the codes of one side unsaid (MR Breast - unilateral)
+        #: (modality, region) some code of the catalogue names
+        self._coded_regions = {(p.modality, r) for p in catalogue for r in p.regions}
         self._one_side_coded = {(p.modality, r) for p in catalogue if p.laterality == UNILATERAL for r in p.regions}
         self.policy = policy
         self.reviewed = reviewed or ReviewedRules()
@@ -1479,9 +1481,12 @@ class ProcedureMapper:
         if (modality_used == "PT+CT" and whole_study and others and "PT" not in others and "CT" in families
                 and not reading.qualifiers and not reading.purpose_passed_over):
             modality_used = "CT"  # a study of CT series alone named PET/CT, no PET purpose said: its CT
-        if modality_used in WHOLE_BODY_MODALITIES and reading.regions & self.lexicon.cancer_sites and (
-                "tumor_localization" in reading.qualifiers or reading.cancer_letter):
-            reading.regions -= self.lexicon.cancer_sites  # PET/CT LUNG CA: the cancer's site, the region unsaid
+        if modality_used in WHOLE_BODY_MODALITIES and reading.regions & self.lexicon.cancer_sites:
+            if "tumor_localization" in reading.qualifiers or reading.cancer_letter:
+                reading.regions -= self.lexicon.cancer_sites  # PET/CT LUNG CA: the cancer's site, the region unsaid
+            else:  # PETCT_OVARIAN: a site no PET code images is the cancer's, not the region imaged
+                reading.regions -= {r for r in reading.regions & self.lexicon.cancer_sites
+                                    if not any((m, r) in self._coded_regions for m in WHOLE_BODY_MODALITIES)}
         if reading.phrases:
             apply_defaults(reading, modality_used, self.lexicon)
         return reading, modality_used, families
