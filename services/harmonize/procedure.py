@@ -1259,15 +1259,15 @@ class ProcedureMapper:
         for p in self.catalogue.values():
             self._by_modality.setdefault(p.modality, []).append(p)
         self._region_scores: dict[tuple[frozenset[str], frozenset[str]], float] = {}
-        self._region_sets = {frozenset(p.regions) for p in catalogue if len(p.regions) > 1}
-        #: the same by modality (a region and its part named together by a code of the modality read)
+        #: the regions codes name together, by modality
         self._region_sets_by_modality: dict[str | None, set[frozenset[str]]] = {}
         for p in catalogue:
             if len(p.regions) > 1:
                 self._region_sets_by_modality.setdefault(p.modality, set()).add(frozenset(p.regions))
+        self._region_sets = set().union(*self._region_sets_by_modality.values())
+        #: the regions some PET code images
+        self._pet_regions = {r for p in catalogue if p.modality in WHOLE_BODY_MODALITIES for r in p.regions}
         #: (modality, region) of the codes of one side unsaid (MR Breast - unilateral)
-        #: (modality, region) some code of the catalogue names
-        self._coded_regions = {(p.modality, r) for p in catalogue for r in p.regions}
         self._one_side_coded = {(p.modality, r) for p in catalogue if p.laterality == UNILATERAL for r in p.regions}
         self.policy = policy
         self.reviewed = reviewed or ReviewedRules()
@@ -1485,8 +1485,7 @@ class ProcedureMapper:
             if "tumor_localization" in reading.qualifiers or reading.cancer_letter:
                 reading.regions -= self.lexicon.cancer_sites  # PET/CT LUNG CA: the cancer's site, the region unsaid
             else:  # PETCT_OVARIAN: a site no PET code images is the cancer's, not the region imaged
-                reading.regions -= {r for r in reading.regions & self.lexicon.cancer_sites
-                                    if not any((m, r) in self._coded_regions for m in WHOLE_BODY_MODALITIES)}
+                reading.regions -= self.lexicon.cancer_sites - self._pet_regions
         if reading.phrases:
             apply_defaults(reading, modality_used, self.lexicon)
         return reading, modality_used, families

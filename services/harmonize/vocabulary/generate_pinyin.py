@@ -1,15 +1,14 @@
-"""Regenerate chinese_pinyin.yaml: the Chinese words of procedure_terms.yaml written in pinyin.
-
-Archives that take ASCII only hold Chinese exam names in pinyin (XIONGBU CT PINGSAO for 胸部CT平扫). Every Chinese
-word of the vocabulary (its anatomy, terms and silent words) is written here in toneless upper-case pinyin
-(pypinyin's reading of the word as a phrase; a character it reads otherwise than the field does is corrected:
-椎 ZHUI), joined (Latin words are matched without separators, so XIONG BU = XIONGBU), with the meaning of its
-Chinese word. Words of one character are left out of terms and word lists (but the sides 左, 右 and 双) and kept for
+"""Regenerate chinese_pinyin.yaml: the Chinese words of procedure_terms.yaml written in pinyin. Archives that
+take ASCII only hold Chinese exam names in pinyin (XIONGBU CT PINGSAO for 胸部CT平扫). Every Chinese word of the
+vocabulary (its anatomy, terms and silent words) is written here in toneless upper-case pinyin (pypinyin's
+reading of the word as a phrase; a character it reads otherwise than the field does is corrected: 椎 ZHUI),
+joined (Latin words are matched without separators, so XIONG BU = XIONGBU), with the meaning of its Chinese
+word. Words of one character are left out of terms and word lists (but the sides 左, 右 and 双) and kept for
 the anatomy when their pinyin has three letters or more (肺 FEI, 手 SHOU; not 腹 FU or 颅 LU, too short to tell
-from abbreviations, nor 脑 NAO, Portuguese "not",
-喉 HOU and 胃 WEI, spelt as 后 "after" and 位, 尾, 维 are); a spelling that is already a word of the vocabulary's other
-languages is left out. procedure_terms.yaml lists this file under `language_files`; the reader loads it as one
-more language. Hand-written pinyin (cut forms such as ZENGQ) stays in procedure_terms.yaml's `chinese_pinyin`.
+from abbreviations, nor 脑 NAO, Portuguese "not", nor 喉 HOU and 胃 WEI, spelt as 后 "after" and 位, 尾, 维 are); a
+spelling that is already a word of the vocabulary's other languages is left out. procedure_terms.yaml lists
+this file under `language_files`; the reader loads it as one more language. Hand-written pinyin (cut forms
+such as ZENGQ) stays in procedure_terms.yaml's `chinese_pinyin`.
 
 Run: python -m services.harmonize.vocabulary.generate_pinyin [--check]   (needs pypinyin, a development
 dependency: the runtime reads the YAML only)
