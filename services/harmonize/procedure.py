@@ -325,7 +325,8 @@ class Lexicon:
     @cached_property
     def side_words(self) -> frozenset[str]:
         """One-word phrases that say a side and nothing else (LEFT, BILAT; pinyin ZUO, YOU, SHUANG) of
-        MIN_GLUED_THREE letters or more: a side glued to the anatomy it names (ZUOSHOU, LEFTKNEE) is read apart."""
+        MIN_GLUED_THREE letters or more: a side glued to the anatomy it names is read apart, one shorter than
+        the MIN_GLUED_PART letters other glued words need too (ZUOSHOU; LEFTKNEE is read by the general rule)."""
         return frozenset(w for w in self.single_words if len(w) >= MIN_GLUED_THREE and (terms := self.phrases.get(w))
                          and all(set(t.means) == {"laterality"} and not t.implies and not t.assumes for t in terms))
 
