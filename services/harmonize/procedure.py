@@ -939,11 +939,14 @@ def _glued_words(word: str, lexicon: Lexicon) -> list[tuple[str, ...]]:
         ways.append((word[:1], word[1:]))  # WCONTRAST
     if word[-1:] in lexicon.with_words and len(word) > MIN_GLUED_PART and word[:-1] in lexicon.single_words:
         ways.append((word[:-1], word[-1:]))  # ABDOMENW
-    ways += [(word[:k], word[k:]) for k in range(MIN_GLUED_THREE, MIN_GLUED_PART)  # PELCONT, ABDWITH
-             if word[:k] in words and word[k:] in lexicon.contrast_words | lexicon.with_words
-             and len(word) - k >= MIN_GLUED_THREE]
-    ways += [(word[:k], word[k:]) for k in range(MIN_GLUED_THREE, MIN_GLUED_PART)  # ZUOSHOU: the left hand
-             if word[:k] in lexicon.side_words and word[k:] in words and len(word) - k >= MIN_GLUED_THREE]
+    contrast_or_with = lexicon.contrast_words | lexicon.with_words
+    # a head shorter than the loop below takes, before a contrast or with word or as a side
+    for k in range(MIN_GLUED_THREE, min(MIN_GLUED_PART, len(word) - MIN_GLUED_THREE + 1)):
+        head, rest = word[:k], word[k:]
+        if head in words and rest in contrast_or_with:
+            ways.append((head, rest))  # PELCONT, ABDWITH
+        if head in lexicon.side_words and rest in words:
+            ways.append((head, rest))  # ZUOSHOU: the left hand
     shortest = MIN_GLUED_THREE if len(word) >= MIN_GLUED_WORD else MIN_GLUED_PART
     for k in range(shortest, len(word) - 1):
         head, rest = word[:k], word[k:]

@@ -969,8 +969,17 @@ def test_c_minus_before_a_word_is_without_contrast_unless_the_spines_are_listed(
     ("DX", "XR SKELETAL SURVEY", "43518-0"),
     ("US", "腮腺彩超", "38138-4"),  # Chinese words of the salivary glands
     ("CT", "CT NECK LARYNX W", "36229-3"),  # the larynx named with the neck: the larynx
+    ("MR", "MRI PELVIS UTERUS W WO", "36413-3"),  # the uterus and ovaries (4.46)
+    ("US", "US OVARY LEFT", "69390-3"),
+    ("MR", "子宫MR增强", "36237-6"),  # Chinese 子宫: a pelvic exam
+    ("CT", "CT SKULL BASE WO", "44112-1"),  # the skull base of other modalities than PET
+    ("PT", "PETCT SKULL BASE", "58741-0"),  # a PET's: where its extent starts
+    ("CT", "CT MAXILLA", "36050-3"),
+    ("CT", "CT MAXILLARY SINUS", "30588-8"),
+    ("PT", "PET OVARY", "44136-0"),  # a cancer's site no PET code images: the region unsaid
+    ("PT", "PET LUNGS", "57822-9"),  # one a PET code images: that region
 ])
-def test_vocabulary_4_45_readings(modality: str, description: str, code: str) -> None:
+def test_vocabulary_4_45_and_4_46_readings(modality: str, description: str, code: str) -> None:
     result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
     assert result.candidates[0].code == code, (result.rule, result.candidates)
 
@@ -996,18 +1005,3 @@ def test_a_side_glued_to_the_anatomy_it_names_is_read_apart() -> None:
                               ("XR LEFTKNEE 2 VIEWS", "26395-4")):
         assert MAPPER.map("DX", study_description=description).candidates[0].code == code, description
 
-
-@pytest.mark.parametrize(("modality", "description", "code"), [
-    ("MR", "MRI PELVIS UTERUS W WO", "36413-3"),  # the uterus and ovaries (4.46)
-    ("US", "US OVARY LEFT", "69390-3"),
-    ("MR", "子宫MR增强", "36237-6"),  # Chinese 子宫: a pelvic exam
-    ("CT", "CT SKULL BASE WO", "44112-1"),  # the skull base of other modalities than PET
-    ("PT", "PETCT SKULL BASE", "58741-0"),  # a PET's: where its extent starts
-    ("CT", "CT MAXILLA", "36050-3"),
-    ("CT", "CT MAXILLARY SINUS", "30588-8"),
-    ("PT", "PET OVARY", "44136-0"),  # a cancer's site no PET code images: the region unsaid
-    ("PT", "PET LUNGS", "57822-9"),  # one a PET code images: that region
-])
-def test_vocabulary_4_46_readings(modality: str, description: str, code: str) -> None:
-    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
-    assert result.candidates[0].code == code, (result.rule, result.candidates)
