@@ -24,6 +24,8 @@ class Policy:
     contradicting_qualifiers: dict[str, frozenset[str]] = field(default_factory=dict)
     #: Purpose -> the contrast its codes are made with, unnamed in them (arthrogram -> W).
     contrast_of_purpose: dict[str, str] = field(default_factory=dict)
+    #: Qualifiers weighing less than 1 that a code still may not state unsaid (a limited exam).
+    stated_qualifiers: frozenset[str] = frozenset()
 
     def with_threshold(self, threshold: float | None) -> Policy:
         """The same policy with another review threshold (the HARMONIZE_REVIEW_THRESHOLD override)."""
@@ -50,6 +52,7 @@ def load_policy(path: Path) -> Policy:
         series_type={k: float(v) for k, v in raw["series_type"].items()},
         contradicting_qualifiers={k: frozenset(v) for k, v in (raw.get("contradicting_qualifiers") or {}).items()},
         contrast_of_purpose={k: str(v) for k, v in (raw.get("contrast_of_purpose") or {}).items()},
+        stated_qualifiers=frozenset(raw.get("stated_qualifiers") or ()),
     )
 
 

@@ -850,6 +850,23 @@ def _modality_last(word: str, lexicon: Lexicon) -> tuple[str, str] | None:
     return None
 
 
+def _modality_inside(word: str, lexicon: Lexicon) -> tuple[str, ...] | None:
+    """A vocabulary word of MIN_GLUED_THREE letters or more, a modality's name and the vocabulary words after it
+    written as one word (PENQCTZENGQ: PENQ CT ZENGQ; CHESTCTWO): the reading with the fewest words, when only one
+    has that few."""
+    ways: list[tuple[str, ...]] = []
+    for name in lexicon.modality_prefixes:
+        start = word.find(name, MIN_GLUED_THREE)
+        while start != -1:
+            head, tail = word[:start], word[start + len(name):]
+            if head in lexicon.single_words and len(tail) >= 2:
+                ways += [(head, name, *w) for w in _segmentations(tail, lexicon.modality_glue_words,
+                                                                  MAX_MODALITY_GLUED, ending=lexicon.contrast_letters)]
+            start = word.find(name, start + 1)
+    best = _fewest(ways)
+    return best[0] if len(best) == 1 else None
+
+
 def _segmentations(text: str, words: frozenset[str], most: int,
                    ending: Container[str] = ()) -> list[tuple[str, ...]]:
     """The ways `text` is at most `most` of `words` written together (W alone; others of two letters or more),
@@ -889,6 +906,10 @@ def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
             continue
         if word.isalpha() and word not in lexicon.phrases and (modality_last := _modality_last(word, lexicon)):
             completed += modality_last  # WBPETCT, BREASTMR: a vocabulary word, then the modality
+            continue
+        if (len(word) >= MIN_GLUED_WORD and word.isalpha() and word not in lexicon.phrases
+                and (modality_inside := _modality_inside(word, lexicon))):
+            completed += modality_inside  # PENQCTZENGQ: a vocabulary word, the modality, vocabulary words
             continue
         if (len(word) < MIN_CUT_WORD or is_cjk(word) or word in lexicon.words_read_as_they_are
                 or word in lexicon.phrases or not word.isalpha()
@@ -1384,12 +1405,13 @@ class ProcedureMapper:
     def unsaid(self, reading: Reading, p: Procedure) -> frozenset[str]:
         """What code `p` states that the reading neither gives nor takes from a default: regions (see
         unsaid_regions), contrast, side, views or projections, and purposes weighing 1 or more in the policy
-        (angio, pulmonary embolus, screening, guidance...)."""
+        (angio, pulmonary embolus, screening, guidance...) or listed as stated only (limited)."""
         def given(name: str) -> bool:
             return name in reading.implied or name in reading.assumed
 
         weights = self.policy.qualifier_weights
-        unsaid = {q for q in p.qualifiers - reading.given("qualifiers") if weights.get(q, 1.0) >= 1.0}
+        unsaid = {q for q in p.qualifiers - reading.given("qualifiers")
+                  if weights.get(q, 1.0) >= 1.0 or q in self.policy.stated_qualifiers}
         if p.laterality and not reading.laterality and not given("laterality"):
             unsaid.add("laterality")
         if p.contrast and not reading.contrast and not given("contrast"):

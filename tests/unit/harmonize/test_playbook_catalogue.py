@@ -1005,3 +1005,43 @@ def test_a_side_glued_to_the_anatomy_it_names_is_read_apart() -> None:
                               ("XR LEFTKNEE 2 VIEWS", "26395-4")):
         assert MAPPER.map("DX", study_description=description).candidates[0].code == code, description
 
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("DX", "XR LEFT MIDDLE FINGER 3 VIEWS", "43490-2"),  # the fingers and toes by number (4.47)
+    ("DX", "XR RIGHT INDEX FINGER", "38144-2"),
+    ("DX", "XR FINGER(S) LEFT 2 VIEWS", "36656-7"),  # no number said: a finger's code
+    ("CT", "CT LEFT INDEX FINGER WO", "87888-4"),
+    ("MR", "MR RIGHT RING FINGER W WO", "69214-5"),  # no MR code names the finger: a finger's
+    ("DX", "XR RIGHT GREAT TOE", "38152-5"),
+    ("DX", "XR BILATERAL GREAT TOES", "37532-9"),
+    ("DX", "XR LEFT 5TH TOE", "37530-3"),
+    ("DX", "左足拇趾", "37533-7"),  # the foot's great toe: the great toe (not the thumb, 拇指)
+    ("US", "OB US 1ST TRIMESTER", "80869-1"),  # a pregnancy's trimester, twins (4.47)
+    ("US", "中晚孕 超声", "80866-7"),
+    ("US", "US OB COMPLETE", "11525-3"),
+    ("US", "US OB TWINS LIMITED", "80833-7"),
+    ("US", "US OB FETAL ANOMALY", "80868-3"),
+    ("NM", "NM MYOCARDIAL PERFUSION SPECT SESTAMIBI REST STRESS", "39727-3"),  # the tracer said (4.47)
+    ("NM", "NM MYOCARDIAL PERFUSION REST STRESS", "39719-0"),  # unsaid: a code naming none
+    ("NM", "甲状旁腺 MIBI 显像", "44145-1"),
+    ("NM", "SPECT HEART MYOVIEW", "39647-3"),
+    ("CT", "penqctzengq", "24866-6"),  # a modality glued between the words (4.47)
+    ("CT", "CHESTCTWO", "29252-4"),
+])
+def test_vocabulary_4_47_readings(modality: str, description: str, code: str) -> None:
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
+    assert result.candidates[0].code == code, (result.rule, result.candidates)
+
+
+def test_a_limited_exam_unsaid_is_not_emitted() -> None:
+    # no code for twins without a trimester or limited: the limited one is the closest, not emitted
+    twins = MAPPER.map("US", study_description="US OB TWINS", study_modalities=frozenset({"US"}))
+    assert twins.status == "review" and "unsaid:limited" in twins.rule
+    assert MAPPER.map("US", study_description="US ABDOMEN").candidates[0].code == "24558-9"
+
+
+def test_a_tracer_a_code_names_contradicts_another_tracer() -> None:
+    result = MAPPER.map("NM", study_description="SPECT HEART TETROFOSMIN", study_modalities=frozenset({"NM"}))
+    assert result.candidates[0].code == "39647-3"
+    assert all("Sestamibi" not in c.meaning for c in result.candidates[:3])

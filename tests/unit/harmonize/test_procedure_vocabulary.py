@@ -190,7 +190,8 @@ def test_the_catalogue_is_midrcs_codes_and_the_playbook_codes_read_completely() 
 
 @pytest.mark.parametrize(("code", "why"), [
     ("37141-9", "XR Chest PA and Right lateral: a view, not the side of the chest"),
-    ("97341-2", "XR Finger second - right AP: which finger is not read"),
+    ("97341-2", "XR Finger second - right AP (the fingers by number are read, vocabulary 4.47): in"),
+    ("39713-3", "NM Heart Perfusion W Tl-201 IV and W Tc-99m Tetrofosmin IV: thallium is not read"),
     ("39686-1", "NM Whole body Views for lymphoma W Ga-67 IV: a radionuclide, not contrast"),
     ("36115-4", "MR Ankle Arthrogram (arthrogram is read): in"),
     ("24999-5", "MR Temporomandibular joint: in"),
