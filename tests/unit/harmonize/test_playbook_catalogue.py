@@ -1045,3 +1045,32 @@ def test_a_tracer_a_code_names_contradicts_another_tracer() -> None:
     result = MAPPER.map("NM", study_description="SPECT HEART TETROFOSMIN", study_modalities=frozenset({"NM"}))
     assert result.candidates[0].code == "39647-3"
     assert all("Sestamibi" not in c.meaning for c in result.candidates[:3])
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("MR", "_t2of8MRI Stereo Gamma Knife gad", "30656-3"),  # radiosurgery's planning MR (4.48)
+    ("MR", "MRI BRAIN STEREOTACTIC W", "30656-3"),
+    ("MR", "MR STEREOTACTIC BIOPSY BRAIN", "36936-3"),
+    ("CT", "CT STEREOTACTIC", "88321-5"),
+    ("MG", "MG STEREO BIOPSY LEFT", "26338-4"),  # a mammogram's stereo biopsy: no stereotactic MG code
+    ("CT", "CT_RF_ABLATION_LIVER", "44101-4"),  # a guided ablation
+    ("CT", "Abdomen^12_5_Liver_Post_Ablation (Adult)", "24814-6"),  # an exam after one: not its guidance
+    ("RF", "FL VERTEBROPLASTY LUMBAR", "70924-6"),
+    ("RF", "FL KYPHOPLASTY THORACIC", "72553-1"),
+    ("US", "THORACENTESIS LT 32555 US-CS", "24662-9"),  # the pleura and the pleural space
+    ("US", "超声引导下胸腔穿刺", "24662-9"),
+    ("CT", "CT PLEURAL BIOPSY", "37492-6"),
+    ("CT", "CT GUIDED LUNG BIOPSY", "35895-2"),
+    ("DX", "XR CHEST POST THORACENTESIS", "30745-4"),  # a film after the tap: the chest's
+])
+def test_vocabulary_4_48_readings(modality: str, description: str, code: str) -> None:
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
+    assert result.candidates[0].code == code, (result.rule, result.candidates)
+
+
+def test_a_biopsy_unsaid_is_not_emitted() -> None:
+    # radiosurgery planning images without contrast said: the closest code is a stereotactic biopsy's
+    planning = MAPPER.map("MR", study_description="_t3of3MRI Stereo Gamma Knife", study_modalities=frozenset({"MR"}))
+    assert planning.status == "review" and "unsaid:biopsy" in planning.rule
+    intervention = MAPPER.map("CT", study_description="AbdomenCT_GUIDE_ABD_INTERVENTION_Adult_")
+    assert intervention.status == "review" and "unsaid:biopsy" in intervention.rule
