@@ -841,7 +841,7 @@ def test_vocabulary_4_9_readings(modality: str, description: str, code: str) -> 
     ("MR", "MRI_L_Shoulder", "26268-3"),  # a lone L before a paired part
     ("MR", "MRI NECK SPINE W/O DYE", "30667-0"),
     ("MG", "MAMMO TOMOGRAPHY DIAGNOSTIC  RIGHT", "72137-3"),  # tomosynthesis
-    ("US", "US_Biop_Thoracentesis", "37915-6"),
+    ("US", "US_Biop_Thoracentesis", "24662-9"),  # a thoracentesis: the pleural space's fluid drawn (4.48)
     ("PT", "PET^03_CBM_Wholebody_First_Head (Adult)", "44139-4"),  # head first: how the patient lay
 ])
 def test_vocabulary_4_8_readings(modality: str, description: str, code: str) -> None:
