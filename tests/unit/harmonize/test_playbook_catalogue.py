@@ -1006,7 +1006,6 @@ def test_a_side_glued_to_the_anatomy_it_names_is_read_apart() -> None:
         assert MAPPER.map("DX", study_description=description).candidates[0].code == code, description
 
 
-
 @pytest.mark.parametrize(("modality", "description", "code"), [
     ("DX", "XR LEFT MIDDLE FINGER 3 VIEWS", "43490-2"),  # the fingers and toes by number (4.47)
     ("DX", "XR RIGHT INDEX FINGER", "38144-2"),
@@ -1028,26 +1027,6 @@ def test_a_side_glued_to_the_anatomy_it_names_is_read_apart() -> None:
     ("NM", "SPECT HEART MYOVIEW", "39647-3"),
     ("CT", "penqctzengq", "24866-6"),  # a modality glued between the words (4.47)
     ("CT", "CHESTCTWO", "29252-4"),
-])
-def test_vocabulary_4_47_readings(modality: str, description: str, code: str) -> None:
-    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
-    assert result.candidates[0].code == code, (result.rule, result.candidates)
-
-
-def test_a_limited_exam_unsaid_is_not_emitted() -> None:
-    # no code for twins without a trimester or limited: the limited one is the closest, not emitted
-    twins = MAPPER.map("US", study_description="US OB TWINS", study_modalities=frozenset({"US"}))
-    assert twins.status == "review" and "unsaid:limited" in twins.rule
-    assert MAPPER.map("US", study_description="US ABDOMEN").candidates[0].code == "24558-9"
-
-
-def test_a_tracer_a_code_names_contradicts_another_tracer() -> None:
-    result = MAPPER.map("NM", study_description="SPECT HEART TETROFOSMIN", study_modalities=frozenset({"NM"}))
-    assert result.candidates[0].code == "39647-3"
-    assert all("Sestamibi" not in c.meaning for c in result.candidates[:3])
-
-
-@pytest.mark.parametrize(("modality", "description", "code"), [
     ("MR", "_t2of8MRI Stereo Gamma Knife gad", "30656-3"),  # radiosurgery's planning MR (4.48)
     ("MR", "MRI BRAIN STEREOTACTIC W", "30656-3"),
     ("MR", "MR STEREOTACTIC BIOPSY BRAIN", "36936-3"),
@@ -1063,9 +1042,22 @@ def test_a_tracer_a_code_names_contradicts_another_tracer() -> None:
     ("CT", "CT GUIDED LUNG BIOPSY", "35895-2"),
     ("DX", "XR CHEST POST THORACENTESIS", "30745-4"),  # a film after the tap: the chest's
 ])
-def test_vocabulary_4_48_readings(modality: str, description: str, code: str) -> None:
+def test_vocabulary_4_47_and_4_48_readings(modality: str, description: str, code: str) -> None:
     result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
     assert result.candidates[0].code == code, (result.rule, result.candidates)
+
+
+def test_a_limited_exam_unsaid_is_not_emitted() -> None:
+    # no code for twins without a trimester or limited: the limited one is the closest, not emitted
+    twins = MAPPER.map("US", study_description="US OB TWINS", study_modalities=frozenset({"US"}))
+    assert twins.status == "review" and "unsaid:limited" in twins.rule
+    assert MAPPER.map("US", study_description="US ABDOMEN").candidates[0].code == "24558-9"
+
+
+def test_a_tracer_a_code_names_contradicts_another_tracer() -> None:
+    result = MAPPER.map("NM", study_description="SPECT HEART TETROFOSMIN", study_modalities=frozenset({"NM"}))
+    assert result.candidates[0].code == "39647-3"
+    assert all("Sestamibi" not in c.meaning for c in result.candidates[:3])
 
 
 def test_a_biopsy_unsaid_is_not_emitted() -> None:
