@@ -1041,8 +1041,10 @@ def test_a_side_glued_to_the_anatomy_it_names_is_read_apart() -> None:
     ("CT", "CT PLEURAL BIOPSY", "37492-6"),
     ("CT", "CT GUIDED LUNG BIOPSY", "35895-2"),
     ("DX", "XR CHEST POST THORACENTESIS", "30745-4"),  # a film after the tap: the chest's
+    ("US", "超声引导下甲状腺结节穿刺", "25009-2"),  # 穿刺, a needle puncture: a biopsy (4.49)
+    ("CT", "CT引导下肺穿刺", "35895-2"),
 ])
-def test_vocabulary_4_47_and_4_48_readings(modality: str, description: str, code: str) -> None:
+def test_vocabulary_4_47_to_4_49_readings(modality: str, description: str, code: str) -> None:
     result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
     assert result.candidates[0].code == code, (result.rule, result.candidates)
 
@@ -1061,6 +1063,8 @@ def test_a_tracer_a_code_names_contradicts_another_tracer() -> None:
 
 
 def test_a_biopsy_unsaid_is_not_emitted() -> None:
+    said = MAPPER.map("US", study_description="超声引导下甲状腺结节穿刺", study_modalities=frozenset({"US"}))
+    assert said.status == "mapped"  # 穿刺 says the biopsy
     # radiosurgery planning images without contrast said: the closest code is a stereotactic biopsy's
     planning = MAPPER.map("MR", study_description="_t3of3MRI Stereo Gamma Knife", study_modalities=frozenset({"MR"}))
     assert planning.status == "review" and "unsaid:biopsy" in planning.rule
