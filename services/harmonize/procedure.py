@@ -2058,6 +2058,9 @@ def _projection_score(said: frozenset[str], code: frozenset[str], usual_frontal:
         # "AP and Lateral W standing"): the views decide, a little less sure, the more so with no position stated
         views = _projection_score((said - said_positions) | code_positions, code, usual_frontal)
         return min(0.92 if code_positions else 0.9, views)
+    if (usual_frontal == "PA" and code_positions == {"UPRIGHT"} and not said_positions and "PA" in said
+            and said == code - code_positions):
+        return 0.9  # a PA chest film is taken erect: "CHEST PA" is "XR Chest PA upright"
     s, c = set(said), set(code)
     if "AP_OR_PA" in s:
         s, unsaid_frontal = _frontal_open(s), {"AP", "PA"}

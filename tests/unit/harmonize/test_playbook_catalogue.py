@@ -1043,8 +1043,11 @@ def test_a_side_glued_to_the_anatomy_it_names_is_read_apart() -> None:
     ("DX", "XR CHEST POST THORACENTESIS", "30745-4"),  # a film after the tap: the chest's
     ("US", "超声引导下甲状腺结节穿刺", "25009-2"),  # 穿刺, a needle puncture: a biopsy (4.49)
     ("CT", "CT引导下肺穿刺", "35895-2"),
+    ("CR", "CHEST, CHEST PA", "24648-8"),  # a PA chest film is taken erect (4.50)
+    ("DX", "XR CHEST PA AND LATERAL", "42272-5"),  # the code naming no position, where one is
+    ("DX", "XR HAND PA", "36621-1"),  # other regions' PA: no position
 ])
-def test_vocabulary_4_47_to_4_49_readings(modality: str, description: str, code: str) -> None:
+def test_vocabulary_4_47_to_4_50_readings(modality: str, description: str, code: str) -> None:
     result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
     assert result.candidates[0].code == code, (result.rule, result.candidates)
 
