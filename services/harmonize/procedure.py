@@ -828,15 +828,21 @@ def _camel_words(text: str | None, lexicon: Lexicon) -> str | None:
     return _LATIN_RUN.sub(cut, text)
 
 
+def _modality_ways(text: str, lexicon: Lexicon) -> list[tuple[str, ...]]:
+    """The ways `text` is a modality's name with the vocabulary words after it written as one word (at most
+    MAX_MODALITY_GLUED of them, a contrast letter last allowed)."""
+    ways: list[tuple[str, ...]] = []
+    for prefix in lexicon.modality_prefixes:
+        if text.startswith(prefix) and len(text) > len(prefix) + 1:
+            ways += [(prefix, *w) for w in _segmentations(text[len(prefix):], lexicon.modality_glue_words,
+                                                          MAX_MODALITY_GLUED, ending=lexicon.contrast_letters)]
+    return ways
+
+
 def _modality_glued(word: str, lexicon: Lexicon) -> tuple[str, ...] | None:
     """A modality's name written as one word with the vocabulary words after it (CTAPWO, CTABDPELW, MRBRAIN; a
     contrast letter last: CTCAPC): the reading with the fewest words, when only one has that few."""
-    ways: list[tuple[str, ...]] = []
-    for prefix in lexicon.modality_prefixes:
-        if word.startswith(prefix) and len(word) > len(prefix) + 1:
-            ways += [(prefix, *w) for w in _segmentations(word[len(prefix):], lexicon.modality_glue_words,
-                                                          MAX_MODALITY_GLUED, ending=lexicon.contrast_letters)]
-    best = _fewest(ways)
+    best = _fewest(_modality_ways(word, lexicon))
     return best[0] if len(best) == 1 else None
 
 
@@ -854,15 +860,8 @@ def _modality_inside(word: str, lexicon: Lexicon) -> tuple[str, ...] | None:
     """A vocabulary word of MIN_GLUED_THREE letters or more, a modality's name and the vocabulary words after it
     written as one word (PENQCTZENGQ: PENQ CT ZENGQ; CHESTCTWO): the reading with the fewest words, when only one
     has that few."""
-    ways: list[tuple[str, ...]] = []
-    for name in lexicon.modality_prefixes:
-        start = word.find(name, MIN_GLUED_THREE)
-        while start != -1:
-            head, tail = word[:start], word[start + len(name):]
-            if head in lexicon.single_words and len(tail) >= 2:
-                ways += [(head, name, *w) for w in _segmentations(tail, lexicon.modality_glue_words,
-                                                                  MAX_MODALITY_GLUED, ending=lexicon.contrast_letters)]
-            start = word.find(name, start + 1)
+    ways = [(word[:start], *w) for start in range(MIN_GLUED_THREE, len(word) - 3)
+            if word[:start] in lexicon.single_words for w in _modality_ways(word[start:], lexicon)]
     best = _fewest(ways)
     return best[0] if len(best) == 1 else None
 
