@@ -1022,7 +1022,7 @@ def test_a_side_glued_to_the_anatomy_it_names_is_read_apart() -> None:
     ("US", "US OB TWINS LIMITED", "80833-7"),
     ("US", "US OB FETAL ANOMALY", "80868-3"),
     ("NM", "NM MYOCARDIAL PERFUSION SPECT SESTAMIBI REST STRESS", "39727-3"),  # the tracer said (4.47)
-    ("NM", "NM MYOCARDIAL PERFUSION REST STRESS", "39719-0"),  # unsaid: a code naming none
+    ("NM", "NM MYOCARDIAL PERFUSION REST STRESS", "39726-5"),  # unsaid: a code naming none (4.51: nor an agent)
     ("NM", "甲状旁腺 MIBI 显像", "44145-1"),
     ("NM", "SPECT HEART MYOVIEW", "39647-3"),
     ("CT", "penqctzengq", "24866-6"),  # a modality glued between the words (4.47)
@@ -1073,3 +1073,32 @@ def test_a_biopsy_unsaid_is_not_emitted() -> None:
     assert planning.status == "review" and "unsaid:biopsy" in planning.rule
     intervention = MAPPER.map("CT", study_description="AbdomenCT_GUIDE_ABD_INTERVENTION_Adult_")
     assert intervention.status == "review" and "unsaid:biopsy" in intervention.rule
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "CT CORONARY", "79073-3"),  # the coronary arteries in CT: an angiogram (4.51)
+    ("CT", "CARDIAC^CORONARY_PROSPECTIVE (ADULT)", "79073-3"),
+    ("CT", "CT CORONARY CALCIUM SCORE", "79087-3"),  # unless a calcium score is said
+    ("NM", "NM MYOCARDIAL PERFUSION ADENOSINE", "39701-8"),  # a pharmacologic stress agent (4.51)
+    ("NM", "NM MYOCARDIAL PERFUSION REST AND DIPYRIDAMOLE", "39722-4"),
+    ("NM", "SPECT HEART PERSANTINE SESTAMIBI", "44154-3"),
+    ("NM", "心肌灌注 腺苷负荷", "39701-8"),
+    ("NM", "NM TC-HIDA SCAN", "43557-8"),  # hepatobiliary scintigraphy
+    ("NM", "肝胆动态显像", "43557-8"),
+    ("NM", "NUC MED LYMPHOSCINTIGRAPHY", "81593-6"),
+    ("MR", "MR RIGHT THUMB WO IV CONTRAST", "69216-0"),  # no MR code names the thumb: a finger's, in review
+    ("CR", "XR LEFT THUMB 3 VIEWS", "36315-0"),
+])
+def test_vocabulary_4_51_readings(modality: str, description: str, code: str) -> None:
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
+    assert result.candidates[0].code == code, (result.rule, result.candidates)
+
+
+def test_a_stress_agent_a_code_names_is_said_or_the_code_is_not_chosen() -> None:
+    unsaid = MAPPER.map("NM", study_description="NM MYOCARDIAL PERFUSION STRESS", study_modalities=frozenset({"NM"}))
+    assert unsaid.candidates[0].code == "39730-7"  # "W stress and W radionuclide IV"
+    assert all(not {"adenosine", "dipyridamole", "dobutamine"} & set(c.meaning.split()) for c in unsaid.candidates[:3])
+    other = MAPPER.map("NM", study_description="NM HEART PERFUSION DOBUTAMINE SESTAMIBI",
+                       study_modalities=frozenset({"NM"}))
+    assert other.candidates[0].code == "39702-6"
+    assert all("adenosine" not in c.meaning and "dipyridamole" not in c.meaning for c in other.candidates[:3])
