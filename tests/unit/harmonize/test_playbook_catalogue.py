@@ -1088,6 +1088,11 @@ def test_a_biopsy_unsaid_is_not_emitted() -> None:
     ("NM", "NUC MED LYMPHOSCINTIGRAPHY", "81593-6"),
     ("MR", "MR RIGHT THUMB WO IV CONTRAST", "69216-0"),  # no MR code names the thumb: a finger's, in review
     ("CR", "XR LEFT THUMB 3 VIEWS", "36315-0"),
+    ("DX", "PYELOGRAM, IV W/TOMO", "37607-9"),  # an intravenous pyelogram's radiographs, its tomograms
+    ("CR", "XR IVP W TOMOGRAMS", "37607-9"),
+    ("DX", "静脉肾盂造影", "37607-9"),
+    ("CT", "静脉肾盂造影", "36813-4"),  # in CT: the abdomen and pelvis
+    ("MG", "MAMMO SCREENING BILAT TOMO", "72142-3"),  # in a mammogram TOMO is the tomosynthesis
 ])
 def test_vocabulary_4_51_readings(modality: str, description: str, code: str) -> None:
     result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
