@@ -1107,3 +1107,23 @@ def test_a_stress_agent_a_code_names_is_said_or_the_code_is_not_chosen() -> None
                        study_modalities=frozenset({"NM"}))
     assert other.candidates[0].code == "39702-6"
     assert all("adenosine" not in c.meaning and "dipyridamole" not in c.meaning for c in other.candidates[:3])
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("RF", "FL UGI", "42459-8"),  # the upper gastrointestinal tract in fluoroscopy (4.52)
+    ("RF", "上消化道造影", "42459-8"),
+    ("RF", "钡餐", "42459-8"),
+    ("RF", "UGI W SMALL BOWEL FOLLOW THROUGH", "43574-3"),
+    ("RF", "SMALL BOWEL FOLLOW THROUGH", "24924-3"),
+    ("RF", "BARIUM ENEMA", "24667-8"),  # a contrast enema
+    ("RF", "钡灌肠", "24667-8"),
+    ("RF", "AIR CONTRAST BARIUM ENEMA", "46357-0"),
+    ("RF", "BARIUM SWALLOW", "24678-5"),
+    ("RF", "FL HYSTEROSALPINGOGRAM", "25022-5"),  # a hysterosalpingogram
+    ("RF", "子宫输卵管造影", "25022-5"),
+    ("CT", "PET/CT HEART PERFUSION PHARMACOLOGIC STRESS", "82801-2"),  # a PET/CT's CT: without contrast (4.52)
+    ("DX", "XR KUB UPRIGHT, ABDOMEN 1 VIEW", "37046-0"),  # the one view the code names
+])
+def test_vocabulary_4_52_readings(modality: str, description: str, code: str) -> None:
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
+    assert result.candidates[0].code == code, (result.rule, result.candidates)
