@@ -1131,7 +1131,11 @@ def apply_defaults(reading: Reading, modality: str | None, lexicon: Lexicon) -> 
         if any(_has(reading, cond) for cond in d.unless):
             continue
         for name, value in d.implies.items():
-            if not reading.said(name) and name not in reading.implied:
+            if name in ("qualifiers", "timing") and name not in reading.implied:  # sets: what the text leaves out
+                extra = set(value) - getattr(reading, name)
+                if extra:
+                    reading.implied[name] = sorted(extra)
+            elif not reading.said(name) and name not in reading.implied:
                 reading.implied[name] = value
         for name, value in d.assumes.items():
             if name in ("qualifiers", "timing"):  # sets: a default adds what the text does not say
@@ -1601,6 +1605,8 @@ class ProcedureMapper:
             return "SPECT"
         if said - {"PT", "PT+CT"} and not said & families:
             reading.conflicts.append("modality")
+        if "XA" in families and "angio" in reading.qualifiers:
+            return "XA"  # an XA series' angiogram (CEREBRAL ANGIOGRAM): a fluoroscopic angiogram's codes (RFA)
         return sorted(families, key=lambda f: (f in ("PT+CT", "SPECT"), f))[0]
 
     def _rank(self, reading: Reading, modality: str | None, families: frozenset[str]) -> list[tuple[Procedure, Score]]:

@@ -1127,3 +1127,21 @@ def test_a_stress_agent_a_code_names_is_said_or_the_code_is_not_chosen() -> None
 def test_vocabulary_4_52_readings(modality: str, description: str, code: str) -> None:
     result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
     assert result.candidates[0].code == code, (result.rule, result.candidates)
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("XA", "CEREBRAL ANGIOGRAM", "37173-2"),  # a catheter angiogram: arterial, with contrast (4.53)
+    ("XA", "全脑血管造影", "37173-2"),
+    ("XA", "脑血管造影DSA", "37173-2"),
+    ("XA", "冠状动脉造影", "37174-0"),  # by catheter in an XA study...
+    ("CT", "冠状动脉造影", "79073-3"),  # ... a CT angiogram in a CT one
+    ("XA", "HEPATIC ANGIOGRAM TACE", "25076-1"),
+    ("XA", "CAROTID ANGIOGRAM LEFT", "26080-2"),
+    ("XA", "DSA 颈动脉", "24617-3"),
+    ("XA", "VENOGRAM LEFT LEG", "37196-3"),  # veins said
+    ("XA", "PULMONARY ANGIOGRAM", "39057-5"),
+])
+def test_vocabulary_4_53_readings(modality: str, description: str, code: str) -> None:
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
+    assert result.candidates[0].code == code, (result.rule, result.candidates)
+    assert result.status == "mapped"
