@@ -1605,8 +1605,10 @@ class ProcedureMapper:
             return "SPECT"
         if said - {"PT", "PT+CT"} and not said & families:
             reading.conflicts.append("modality")
-        if "XA" in families and "angio" in reading.qualifiers:
-            return "XA"  # an XA series' angiogram (CEREBRAL ANGIOGRAM): a fluoroscopic angiogram's codes (RFA)
+        if "XA" in families and (not reading.qualifiers or "angio" in reading.qualifiers):
+            # an XA series' angiogram (CEREBRAL ANGIOGRAM), or its study naming no purpose (XA_Pelvis): a fluoroscopic
+            # angiogram's codes (RFA); another purpose (XA_Biopsy_Bone): fluoroscopy's
+            return "XA"
         return sorted(families, key=lambda f: (f in ("PT+CT", "SPECT"), f))[0]
 
     def _rank(self, reading: Reading, modality: str | None, families: frozenset[str]) -> list[tuple[Procedure, Score]]:

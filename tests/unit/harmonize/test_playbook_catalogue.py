@@ -1145,3 +1145,12 @@ def test_vocabulary_4_53_readings(modality: str, description: str, code: str) ->
     result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
     assert result.candidates[0].code == code, (result.rule, result.candidates)
     assert result.status == "mapped"
+
+
+def test_an_xa_study_is_an_angiogram_unless_another_purpose_is_said() -> None:
+    biopsy = MAPPER.map("XA", study_description="XA_Biopsy_Bone", study_modalities=frozenset({"XA"}))
+    assert biopsy.candidates[0].code == "69076-8" and biopsy.status == "mapped"  # fluoroscopy's guidance code
+    pelvis = MAPPER.map("XA", study_description="XA_Pelvis", study_modalities=frozenset({"XA"}))
+    assert pelvis.candidates[0].meaning.startswith("RFA Pelvis") and pelvis.status == "review"  # assumed (4.54)
+    ct = MAPPER.map("CT", study_description="XA_Biopsy_BoneMarrow", study_modalities=frozenset({"CT", "XA"}))
+    assert ct.candidates[0].code == "37211-0"  # the study's CT series: CT's guidance code
