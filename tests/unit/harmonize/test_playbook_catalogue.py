@@ -1154,3 +1154,17 @@ def test_an_xa_study_is_an_angiogram_unless_another_purpose_is_said() -> None:
     assert pelvis.candidates[0].meaning.startswith("RFA Pelvis") and pelvis.status == "review"  # assumed (4.54)
     ct = MAPPER.map("CT", study_description="XA_Biopsy_BoneMarrow", study_modalities=frozenset({"CT", "XA"}))
     assert ct.candidates[0].code == "37211-0"  # the study's CT series: CT's guidance code
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("DX", "DEXA SCAN", "38268-9"),  # bone densitometry (4.55): no site said, the skeleton's code
+    ("BMD", "DXA BONE DENSITY", "38268-9"),
+    ("DX", "骨密度测定", "38268-9"),
+    ("DX", "BONE MINERAL DENSITY DXA AXIAL SKELETON (ROUTINE)", "83012-5"),
+    ("DX", "DXA PERIPHERAL SKELETON", "83013-3"),
+    ("CT", "QCT LUMBAR SPINE", "79090-7"),  # quantitative CT
+    ("DX", "XR LUMBAR SPINE 2 VIEWS", "36670-8"),  # a radiograph: no density code
+])
+def test_vocabulary_4_55_readings(modality: str, description: str, code: str) -> None:
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
+    assert result.candidates[0].code == code, (result.rule, result.candidates)
