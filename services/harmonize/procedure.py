@@ -2004,7 +2004,8 @@ def _views_score(said: Views, code: Views, usual_frontal: str = "AP") -> float:
         agreement = _range_score(sc, cc)
         consistent = agreement > 0.0 if said.projections and code.projections else agreement >= 0.85
         # views the description names one by one that make the code's count exactly ("IR/ER/GRASHEY/Y/AXILLARY"
-        # is "5 Views"; "3 VIEWS (AP, Y, AXILLARY)" is "AP and Axillary and Y") are closer than a range holding them
+        # is "5 Views"; "3 VIEWS (AP, Y, AXILLARY)" is "AP and Axillary and Y"), or a count said with the one
+        # position the code names ("UPRIGHT, 1 VIEW" is "XR Abdomen Upright"), are closer than a range holding them
         named_exactly = agreement == 1.0 and (
             (len(said.projections - _POSITIONS) > 1 and said.low is None) or said.projections == code.projections)
         count = (0.9 if named_exactly else 0.8) if consistent else 0.2
