@@ -49,6 +49,8 @@ CONTRAST_MODALITIES = frozenset({"CT", "MR", "RF", "XA"})
 VIEW_MODALITIES = frozenset({"XR", "MG", "RF"})
 #: Modalities whose whole-body codes fit a description naming the disease's site (PET lung cancer).
 WHOLE_BODY_MODALITIES = frozenset({"PT", "PT+CT"})
+#: Reading attributes that are sets of values the text adds up (a default adds what the text leaves out).
+SET_ATTRIBUTES = ("qualifiers", "timing")
 #: Inputs of a procedure question, in the order their texts are read (first says most).
 TEXT_INPUTS = ("study_description", "requested_procedure_description", "protocol_name")
 
@@ -1028,7 +1030,7 @@ def _merge(readings: Sequence[Reading]) -> Reading:
                 mine |= theirs
             elif theirs and name in ("regions", "contrast", "laterality") and not theirs <= mine | _near(mine):
                 merged.conflicts.append(name)
-            elif name in ("qualifiers", "timing"):
+            elif name in SET_ATTRIBUTES:
                 mine |= theirs
         if not merged.views.said:
             merged.views = r.views
@@ -1131,19 +1133,23 @@ def apply_defaults(reading: Reading, modality: str | None, lexicon: Lexicon) -> 
         if any(_has(reading, cond) for cond in d.unless):
             continue
         for name, value in d.implies.items():
-            if name in ("qualifiers", "timing") and name not in reading.implied:  # sets: what the text leaves out
-                extra = set(value) - getattr(reading, name)
-                if extra:
+            if name in SET_ATTRIBUTES:
+                if name not in reading.implied and (extra := _unsaid_values(reading, name, value)):
                     reading.implied[name] = sorted(extra)
             elif not reading.said(name) and name not in reading.implied:
                 reading.implied[name] = value
         for name, value in d.assumes.items():
-            if name in ("qualifiers", "timing"):  # sets: a default adds what the text does not say
-                extra = set(value) - getattr(reading, name) - set(reading.implied.get(name, ()))
-                if extra:
+            if name in SET_ATTRIBUTES:
+                if extra := _unsaid_values(reading, name, value):
                     reading.assumed[name] = sorted(set(reading.assumed.get(name, ())) | extra)
             elif not reading.said(name) and name not in reading.implied:
                 reading.assumed.setdefault(name, value)
+
+
+def _unsaid_values(reading: Reading, name: str, values: Iterable[str]) -> set[str]:
+    """The values of a set attribute (SET_ATTRIBUTES) a default gives that the text neither says nor implies."""
+    said: set[str] = getattr(reading, name)
+    return set(values) - said - set(reading.implied.get(name, ()))
 
 
 # ---------------------------------------------------------------- catalogue and table
