@@ -1168,3 +1168,50 @@ def test_an_xa_study_is_an_angiogram_unless_another_purpose_is_said() -> None:
 def test_vocabulary_4_55_readings(modality: str, description: str, code: str) -> None:
     result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
     assert result.candidates[0].code == code, (result.rule, result.candidates)
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("NM", "NM MUGA", "39861-0"),  # nuclear-medicine studies (4.57): an equilibrium ventriculogram
+    ("NM", "心血池显像", "39861-0"),
+    ("NM", "NM GASTRIC EMPTYING", "39769-5"),  # no tracer said: the code naming none
+    ("NM", "胃排空显像", "39769-5"),
+    ("NM", "NM GI BLEED SCAN", "81544-9"),
+    ("NM", "NM GI BLEEDING TAGGED RBC", "24714-8"),
+    ("NM", "NM MECKEL SCAN", "39629-1"),
+    ("NM", "异位胃黏膜显像", "39629-1"),
+    ("NM", "NM RENAL SCAN MAG3", "39746-3"),
+    ("NM", "NM RENAL SCAN DTPA", "39745-5"),
+    ("NM", "NM RENAL CORTICAL SCAN DMSA", "41771-7"),
+    ("NM", "NM RENAL SCAN WITH LASIX", "43461-3"),
+    ("NM", "NM RENAL SCAN", "24776-7"),  # no tracer said: the plain code, not one naming a tracer
+    ("NM", "NM THYROID UPTAKE AND SCAN", "43672-5"),
+    ("NM", "甲状腺摄碘率", "43672-5"),
+    ("NM", "NM THYROID SCAN", "30695-1"),
+    ("NM", "NM THALLIUM MYOCARDIAL PERFUSION", "39715-8"),
+    ("NM", "NM GALLIUM WHOLE BODY", "39683-8"),
+    ("NM", "NM WBC SCAN", "81585-2"),
+    ("NM", "NM BRAIN DEATH STUDY", "81573-8"),
+    ("NM", "脑血流灌注显像", "39636-6"),
+    ("NM", "NM LUNG VENTILATION", "39837-0"),
+    ("NM", "肺通气显像", "39837-0"),
+    ("NM", "NM VQ SCAN", "39942-8"),  # ventilation and perfusion: still the V/Q code
+    ("NM", "NM HIDA WITH CCK", "43650-1"),
+    ("NM", "NM HIDA SCAN", "43557-8"),
+    ("NM", "NM LIVER BLOOD POOL", "42709-6"),
+    ("NM", "NM SCROTAL SCAN", "30696-9"),
+    ("CT", "CTA CORONARY GATED", "79073-3"),  # gating read in nuclear medicine only
+    ("CT", "CT ABDOMEN INFECTION", "41806-1"),
+])
+def test_vocabulary_4_57_readings(modality: str, description: str, code: str) -> None:
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
+    assert result.candidates[0].code == code, (result.rule, result.candidates)
+    assert result.status == "mapped"
+
+
+def test_a_tracer_said_keeps_a_plain_code_and_a_code_naming_one_needs_it_said() -> None:
+    said = MAPPER.map("NM", study_description="NM I-131 WHOLE BODY", study_modalities=frozenset({"NM"}))
+    assert said.candidates[0].code == "42175-0" and said.status == "mapped"  # no I-131 whole-body code: plain
+    unsaid = MAPPER.map("NM", study_description="NM THYROID SCAN", study_modalities=frozenset({"NM"}))
+    assert all(c.code != "25007-6" for c in unsaid.candidates[:1])  # "W I-131 IV" is not assumed
+    other = MAPPER.map("NM", study_description="NM THYROID SCAN I-123", study_modalities=frozenset({"NM"}))
+    assert other.candidates[0].code != "25007-6"  # iodine-123 contradicts a code naming iodine-131

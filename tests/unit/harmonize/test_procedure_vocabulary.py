@@ -191,8 +191,10 @@ def test_the_catalogue_is_midrcs_codes_and_the_playbook_codes_read_completely() 
 @pytest.mark.parametrize(("code", "why"), [
     ("37141-9", "XR Chest PA and Right lateral: a view, not the side of the chest"),
     ("97341-2", "XR Finger second - right AP (the fingers by number are read, vocabulary 4.47): in"),
-    ("39713-3", "NM Heart Perfusion W Tl-201 IV and W Tc-99m Tetrofosmin IV: thallium is not read"),
-    ("39686-1", "NM Whole body Views for lymphoma W Ga-67 IV: a radionuclide, not contrast"),
+    ("39713-3", "NM Heart Perfusion W Tl-201 IV and W Tc-99m Tetrofosmin IV: both tracers read (4.57): in"),
+    ("39686-1", "NM Whole body Views for lymphoma W Ga-67 IV: gallium-67 read as a tracer, not contrast (4.57): in"),
+    ("24817-9", "SPECT Liver W Tc-99m IV: Tc-99m alone says no more than SPECT Liver"),
+    ("39895-8", "NM Gallbladder Views for ejection fraction W Tc-99m DISIDA IV: W..IV misread as contrast"),
     ("36115-4", "MR Ankle Arthrogram (arthrogram is read): in"),
     ("24999-5", "MR Temporomandibular joint: in"),
 ])
