@@ -1962,8 +1962,9 @@ _MODALITY_KIN: dict[str, set[str]] = {
 }
 _POSITIONS = frozenset({"SUPINE", "UPRIGHT"})
 _FRONTAL_VIEWS = frozenset({"AP", "PA", "AP_OR_PA", "FRONTAL"})
-#: Views of a joint or the spine bent forward and back, which codes add to views left open ("Views W flexion").
-_BENT_VIEWS = frozenset({"FLEXION", "EXTENSION"})
+#: Views of a joint or the spine bent forward and back or to each side, which codes add to views left open
+#: ("Views W flexion", "Views W right bending and W left bending").
+_BENT_VIEWS = frozenset({"FLEXION", "EXTENSION", "BENDING"})
 _SIDED_DECUBITUS = frozenset({"LEFT_DECUBITUS", "RIGHT_DECUBITUS"})
 #: Views beyond a region's routine ones: a code's count of routine views (2 Views: PA and lateral) leaves them out.
 _SPECIAL_VIEWS = (frozenset({"DECUBITUS", "LORDOTIC", "SUNRISE", "MERCHANT", "TUNNEL", "ROSENBERG"})

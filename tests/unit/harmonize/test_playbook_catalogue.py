@@ -1215,3 +1215,40 @@ def test_a_tracer_said_keeps_a_plain_code_and_a_code_naming_one_needs_it_said() 
     assert all(c.code != "25007-6" for c in unsaid.candidates[:1])  # "W I-131 IV" is not assumed
     other = MAPPER.map("NM", study_description="NM THYROID SCAN I-123", study_modalities=frozenset({"NM"}))
     assert other.candidates[0].code != "25007-6"  # iodine-123 contradicts a code naming iodine-131
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("MG", "MG SPOT MAG LEFT", "38854-6"),  # breast imaging beyond the routine views (4.58)
+    ("MG", "右乳局部点压放大摄影", "37769-7"),
+    ("MG", "MAMMO SCREENING BILATERAL WITH IMPLANTS", "48492-3"),
+    ("MR", "MRI BREAST IMPLANT RUPTURE WO CONTRAST", "69191-5"),
+    ("MG", "BREAST SPECIMEN RADIOGRAPH", "24597-7"),
+    ("US", "US BREAST CORE BIOPSY RIGHT", "38025-3"),
+    ("US", "US BREAST BIOPSY LEFT", "42449-9"),  # a core needle unsaid: the plain biopsy code
+    ("MG", "MG VACUUM ASSISTED BIOPSY RIGHT", "86366-2"),
+    ("MG", "DUCTOGRAM RIGHT", "38825-6"),
+    ("MG", "乳腺导管造影", "39054-2"),
+    ("PX", "口腔全景片", "24828-6"),  # dental radiography
+    ("DX", "XR PANOREX", "24828-6"),
+    ("IO", "BITEWINGS", "46386-9"),
+    ("CT", "CBCT TEETH", "99633-0"),
+    ("CT", "口腔CBCT", "99633-0"),
+    ("CT", "CT DENTAL", "79095-6"),
+    ("DX", "XR SINUSES WATERS VIEW", "37863-8"),  # the skull's and sinuses' named projections
+    ("DX", "XR SINUS SERIES CALDWELL WATERS LATERAL", "37864-6"),
+    ("DX", "XR SKULL TOWNE", "37870-3"),
+    ("DX", "XR ANKLE STRESS VIEWS RIGHT", "37673-1"),  # a radiograph's stress is a force applied...
+    ("NM", "NM MYOCARDIAL PERFUSION STRESS", "39730-7"),  # ... a nuclear study's, the heart's
+    ("MG", "MAMMO SCREENING BILATERAL", "26175-0"),
+])
+def test_vocabulary_4_58_readings(modality: str, description: str, code: str) -> None:
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
+    assert result.candidates[0].code == code, (result.rule, result.candidates)
+    assert result.status == "mapped"
+
+
+def test_spot_views_said_of_a_diagnostic_mammogram_keep_its_code() -> None:
+    result = MAPPER.map("MG", study_description="MAMMO DIAGNOSTIC RIGHT SPOT COMPRESSION",
+                        study_modalities=frozenset({"MG"}))
+    assert result.candidates[0].code == "26348-3"  # not dropped (weight below 1): the diagnostic code first
+    assert result.candidates[1].code == "38807-4"  # the spot views' code next: close, so in review
