@@ -1441,6 +1441,8 @@ class ProcedureMapper:
                 unsaid.add("views")  # "LUMBAR SPINE (LATERAL ONLY)" -> "2 or 3 Views": the text names fewer
             if p.views.projections & _SIDED_DECUBITUS and "DECUBITUS" in named:
                 unsaid.add("projections")  # "CHEST DECUBITUS" -> "XR Chest AP left lateral-decubitus"
+            if (p.views.projections & _EPONYMOUS_VIEWS) - named:
+                unsaid.add("projections")  # "NASAL BONES LATERAL" -> "XR Nasal bones Lateral and Waters"
         return self.unsaid_regions(reading, p) | unsaid
 
     def dropped(self, reading: Reading, p: Procedure, *, unspecified_purposes: bool = False) -> frozenset[str]:
@@ -1962,13 +1964,15 @@ _MODALITY_KIN: dict[str, set[str]] = {
 }
 _POSITIONS = frozenset({"SUPINE", "UPRIGHT"})
 _FRONTAL_VIEWS = frozenset({"AP", "PA", "AP_OR_PA", "FRONTAL"})
-#: Views of a joint or the spine bent forward and back or to each side, which codes add to views left open
-#: ("Views W flexion", "Views W right bending and W left bending").
-_BENT_VIEWS = frozenset({"FLEXION", "EXTENSION", "BENDING"})
+#: Views of a joint or the spine bent forward and back, which codes add to views left open ("Views W flexion").
+_BENT_VIEWS = frozenset({"FLEXION", "EXTENSION"})
 _SIDED_DECUBITUS = frozenset({"LEFT_DECUBITUS", "RIGHT_DECUBITUS"})
 #: Views beyond a region's routine ones: a code's count of routine views (2 Views: PA and lateral) leaves them out.
 _SPECIAL_VIEWS = (frozenset({"DECUBITUS", "LORDOTIC", "SUNRISE", "MERCHANT", "TUNNEL", "ROSENBERG"})
                   | _SIDED_DECUBITUS | _BENT_VIEWS)
+#: Views named after their author or their path (the skull's and sinuses', the teeth's): a code naming one needs it
+#: said, a count or other views said do not imply it.
+_EPONYMOUS_VIEWS = frozenset({"WATERS", "CALDWELL", "TOWNE", "SUBMENTOVERTEX", "BITEWING", "OCCLUSAL"})
 #: How a lateral view is taken (across the table, frog-leg): not a view of its own.
 _VIEW_MANNERS = frozenset({"CROSSTABLE", "FROG"})
 

@@ -1237,6 +1237,7 @@ def test_a_tracer_said_keeps_a_plain_code_and_a_code_naming_one_needs_it_said() 
     ("DX", "XR SINUSES WATERS VIEW", "37863-8"),  # the skull's and sinuses' named projections
     ("DX", "XR SINUS SERIES CALDWELL WATERS LATERAL", "37864-6"),
     ("DX", "XR SKULL TOWNE", "37870-3"),
+    ("DX", "XR NASAL BONES LATERAL", "24834-4"),  # not "Lateral and Waters": a named view needs it said
     ("DX", "XR ANKLE STRESS VIEWS RIGHT", "37673-1"),  # a radiograph's stress is a force applied...
     ("NM", "NM MYOCARDIAL PERFUSION STRESS", "39730-7"),  # ... a nuclear study's, the heart's
     ("MG", "MAMMO SCREENING BILATERAL", "26175-0"),
