@@ -231,7 +231,7 @@ def test_le_before_a_view_count_is_at_most() -> None:
     ("CT", "CT ABDOMNE PELVIS", "44115-4"),  # two letters swapped
     ("CT", "CARDIAC TRIPLE RULE OUT OP", "87842-1"),  # coronary and pulmonary arteries and thoracic aorta
     ("CT", "ABDOMEN^AB20_LOWER_GIB (ADULT)", "44115-4"),  # a GI bleed: abdomen and pelvis
-    ("XA", "FL CYSTOURETHROGRAM", "86401-7"),  # "RF Urinary bladder Views W contrast intra bladder"
+    ("XA", "FL CYSTOURETHROGRAM", "25017-5"),  # the bladder and urethra (the urethra read since 4.59)
     ("RF", "FL C-ARM (PAIN MANAGMENT ONLY)", "86407-4"),  # "RF Guidance of Unspecified body region"
     ("CT", "THORAX^LOW_DOSE_LUNG_OVER_30_BMI (ADULT)", "29252-4"),  # low dose, screening unsaid
     ("CT", "LOW DOSE LUNG CA SCRN 71271-CS", "79086-5"),  # screening said
@@ -1253,3 +1253,26 @@ def test_spot_views_said_of_a_diagnostic_mammogram_keep_its_code() -> None:
                         study_modalities=frozenset({"MG"}))
     assert result.candidates[0].code == "26348-3"  # not dropped (weight below 1): the diagnostic code first
     assert result.candidates[1].code == "38807-4"  # the spot views' code next: close, so in review
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("RF", "VCUG", "43559-4"),  # the urinary tract's contrast studies (4.59): voiding said
+    ("RF", "排泄性膀胱尿道造影", "43559-4"),
+    ("RF", "CYSTOGRAM", "86401-7"),
+    ("RF", "RETROGRADE URETHROGRAM", "25016-7"),
+    ("RF", "尿道造影", "25016-7"),
+    ("RF", "RETROGRADE PYELOGRAM", "86388-6"),  # the fluoroscopy code names the ureter and bladder too
+    ("RF", "逆行肾盂造影", "86388-6"),
+    ("XR", "RETROGRADE PYELOGRAM", "38105-3"),
+    ("RF", "NEPHROSTOMY TUBE CHECK", "86390-2"),
+    ("RF", "FISTULOGRAM", "37565-9"),
+    ("RF", "ESOPHAGRAM GASTROGRAFIN", "24678-5"),  # no esophagus code names it: the plain one
+    ("CT", "CT UROGRAM", "42274-1"),
+    ("CT", "CT ABD PELVIS", "44115-4"),
+    ("MR", "MRI PELVIS FISTULA", "24867-4"),  # fistula read in fluoroscopy only
+    ("MR", "MR URETHRA", "24867-4"),  # the urethra: the pelvis's
+])
+def test_vocabulary_4_59_readings(modality: str, description: str, code: str) -> None:
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
+    assert result.candidates[0].code == code, (result.rule, result.candidates)
+    assert result.status == "mapped"
