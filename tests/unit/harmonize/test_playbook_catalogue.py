@@ -1276,3 +1276,16 @@ def test_vocabulary_4_59_readings(modality: str, description: str, code: str) ->
     result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
     assert result.candidates[0].code == code, (result.rule, result.candidates)
     assert result.status == "mapped"
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("XA", "ANGIOPLASTY ILIAC ARTERY", "24766-8"),  # vascular interventions guided by angiography (4.61)
+    ("XA", "RENAL ARTERY PTA", "69248-3"),
+    ("XA", "CEREBRAL ANGIOGRAM THROMBECTOMY", "24553-0"),
+    ("XA", "CAROTID STENT", "24617-3"),  # no carotid stent code: the carotid angiogram's
+    ("XA", "HEPATIC ANGIOGRAM TACE", "25076-1"),
+])
+def test_vocabulary_4_61_readings(modality: str, description: str, code: str) -> None:
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
+    assert result.candidates[0].code == code, (result.rule, result.candidates)
+    assert result.status == "mapped"
