@@ -43,16 +43,22 @@ def load_policy(path: Path) -> Policy:
     threshold = float(raw["review_threshold"])
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"{path.name}: review_threshold must be in (0, 1]")
+    qualifier_weights = {k: float(v) for k, v in raw["qualifier_weights"].items()}
+    named_only_spec = raw.get("named_only_qualifiers") or {}
+    named_only = list(named_only_spec.get("qualifiers") or ())
+    if both := set(named_only) & qualifier_weights.keys():
+        raise ValueError(f"{path.name}: weighed twice (qualifier_weights and named_only_qualifiers): {sorted(both)}")
+    qualifier_weights |= {q: float(named_only_spec["weight"]) for q in named_only}
     return Policy(
         review_threshold=threshold,
         confidence={k: float(v) for k, v in raw["confidence"].items()},
         weights={k: float(v) for k, v in raw["weights"].items()},
-        qualifier_weights={k: float(v) for k, v in raw["qualifier_weights"].items()},
+        qualifier_weights=qualifier_weights,
         body_part={k: float(v) for k, v in raw["body_part"].items()},
         series_type={k: float(v) for k, v in raw["series_type"].items()},
         contradicting_qualifiers={k: frozenset(v) for k, v in (raw.get("contradicting_qualifiers") or {}).items()},
         contrast_of_purpose={k: str(v) for k, v in (raw.get("contrast_of_purpose") or {}).items()},
-        stated_qualifiers=frozenset(raw.get("stated_qualifiers") or ()),
+        stated_qualifiers=frozenset(raw.get("stated_qualifiers") or ()) | frozenset(named_only),
     )
 
 
