@@ -1289,3 +1289,16 @@ def test_vocabulary_4_61_readings(modality: str, description: str, code: str) ->
     result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
     assert result.candidates[0].code == code, (result.rule, result.candidates)
     assert result.status == "mapped"
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("US", "经阴道彩超", "24677-7"),  # a transvaginal ultrasound naming no region: the pelvis's (4.62)
+    ("US", "TRANSVAGINAL ULTRASOUND", "24677-7"),
+    ("US", "TRANSVAGINAL OB ULTRASOUND", "80865-9"),  # a pregnancy said: its code
+    ("RF", "食管吞钡", "24678-5"),  # barium swallowed: with contrast
+    ("RF", "吞钡造影", "24678-5"),
+])
+def test_vocabulary_4_62_readings(modality: str, description: str, code: str) -> None:
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
+    assert result.candidates[0].code == code, (result.rule, result.candidates)
+    assert result.status == "mapped"
