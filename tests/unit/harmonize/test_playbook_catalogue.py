@@ -1285,3 +1285,17 @@ def test_vocabulary_4_61_readings(modality: str, description: str, code: str) ->
 ])
 def test_vocabulary_4_62_readings(modality: str, description: str, code: str) -> None:
     _assert_best_code(modality, description, code, mapped=True)
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "CT UROGRAM W POST PROCESSING", "42274-1"),  # W before post-processing is no contrast (4.63)
+    ("CT", "CT CHEST W POST PROCESSING", "24627-2"),
+    ("CT", "CT CHEST W MIPS", "24627-2"),
+    ("CT", "CT CHEST W CONTRAST W MIPS", "24628-0"),
+    ("CT", "CT ANGIO ATRIAL FIBRILLATION", "87839-7"),  # a CT planning atrial fibrillation's ablation
+    ("CT", "CT CARDIAC AFIB ABLATION", "87839-7"),  # planning, not a CT-guided ablation
+    ("CT", "房颤消融术前CTA", "87839-7"),
+    ("CT", "CT LIVER ABLATION", "44101-4"),  # an ablation of the liver stays guided
+])
+def test_vocabulary_4_63_readings(modality: str, description: str, code: str) -> None:
+    _assert_best_code(modality, description, code, mapped=True)
