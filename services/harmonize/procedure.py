@@ -133,6 +133,8 @@ class Reading:
     cancer_letter: bool = False
     #: Regions a said region containing them is narrowed to (Term.narrows).
     narrowed: set[str] = field(default_factory=set)
+    #: Implications that hold only where the regions examined lie within some (Term.implies_within).
+    implied_within: list[tuple[Mapping[str, Any], frozenset[str]]] = field(default_factory=list)
 
     @property
     def contrast_value(self) -> str | None:
@@ -202,6 +204,9 @@ class Term:
     modalities: frozenset[str] | None = None  # only for these header modalities
     #: Regions a said region containing them is narrowed to (DISSECTION with the chest: the thoracic aorta).
     narrows: frozenset[str] = frozenset()
+    #: Regions the implications (other than regions) hold for: where another is examined they say nothing (a high
+    #: resolution CT is made without contrast by the chest's convention, not the temporal bone's: 颞骨HRCT).
+    implies_within: frozenset[str] = frozenset()
 
     def applies(self, header_families: frozenset[str]) -> bool:
         return self.modalities is None or bool(self.modalities & header_families)
@@ -401,8 +406,9 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
     for entry in [*raw["terms"], *(e for spec in languages.values() for e in spec.get("terms", ()))]:
         when = entry.get("when", {}).get("modality")
         term = Term(entry.get("means") or {}, entry.get("implies") or {}, entry.get("assumes") or {},
-                    frozenset(when) if when else None, frozenset(entry.get("narrows") or ()))
-        for spec in (term.means, term.implies, term.assumes, {"regions": term.narrows}):
+                    frozenset(when) if when else None, frozenset(entry.get("narrows") or ()),
+                    frozenset(entry.get("implies_within", {}).get("regions", ())))
+        for spec in (term.means, term.implies, term.assumes, {"regions": term.narrows | term.implies_within}):
             bad = set(spec.get("regions", ())) - parents.keys()
             if bad:
                 raise VocabularyError(f"{TERMS_FILE}: unknown regions {sorted(bad)}")
@@ -585,7 +591,10 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
         reading.phrases.append(m.phrase)
         _apply(reading, term.means)
         for name, value in term.implies.items():
-            reading.implied.setdefault(name, value)
+            if term.implies_within and name != "regions":
+                reading.implied_within.append(({name: value}, term.implies_within))
+            else:
+                reading.implied.setdefault(name, value)
         for name, value in term.assumes.items():
             reading.assumed.setdefault(name, value)
         reading.narrowed |= term.narrows
@@ -1045,6 +1054,7 @@ def _merge(readings: Sequence[Reading]) -> Reading:
         merged.contrast_either = merged.contrast_either or r.contrast_either
         merged.cancer_letter = merged.cancer_letter or r.cancer_letter
         merged.narrowed |= r.narrowed
+        merged.implied_within += r.implied_within
     return merged
 
 
@@ -1144,6 +1154,18 @@ def apply_defaults(reading: Reading, modality: str | None, lexicon: Lexicon) -> 
                     reading.assumed[name] = sorted(set(reading.assumed.get(name, ())) | extra)
             elif not reading.said(name) and name not in reading.implied:
                 reading.assumed.setdefault(name, value)
+
+
+def _imply_within(reading: Reading, lexicon: Lexicon) -> None:
+    """The implications held for some regions (Term.implies_within), where the regions examined (said, else
+    implied) lie within them, or none is known."""
+    examined = reading.regions or set(reading.implied.get("regions", ()))
+    within = examined | {a for r in examined for a in lexicon.ancestors(r)}
+    for implications, regions in reading.implied_within:
+        if not examined or within & regions:
+            for name, value in implications.items():
+                if not reading.said(name):
+                    reading.implied.setdefault(name, value)
 
 
 def _unsaid_values(reading: Reading, name: str, values: Iterable[str]) -> set[str]:
@@ -1524,6 +1546,7 @@ class ProcedureMapper:
             else:  # PETCT_OVARIAN: a site no PET code images is the cancer's, not the region imaged
                 reading.regions -= self.lexicon.cancer_sites - self._pet_regions
         if reading.phrases:
+            _imply_within(reading, self.lexicon)
             apply_defaults(reading, modality_used, self.lexicon)
         return reading, modality_used, families
 

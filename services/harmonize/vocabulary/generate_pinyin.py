@@ -98,7 +98,7 @@ def build(raw: dict[str, Any]) -> dict[str, Any]:
     terms: list[dict[str, Any]] = []
     for entry in raw["terms"]:
         if words := pinyin_of(entry["words"]):
-            term = {k: entry[k] for k in ("means", "implies", "assumes", "narrows", "when") if k in entry}
+            term = {k: entry[k] for k in ("means", "implies", "implies_within", "assumes", "narrows", "when") if k in entry}
             term["words"] = words
             terms.append(term)
     out: dict[str, Any] = {"anatomy": anatomy, "terms": terms}

@@ -1299,3 +1299,31 @@ def test_vocabulary_4_62_readings(modality: str, description: str, code: str) ->
 ])
 def test_vocabulary_4_63_readings(modality: str, description: str, code: str) -> None:
     _assert_best_code(modality, description, code, mapped=True)
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "颞骨HRCT", "36773-0"),  # high resolution: without contrast by the chest's convention only (4.64)
+    ("CT", "NIEGU GAOFENBIAN CT", "36773-0"),
+    ("CT", "CT TEMPORAL BONE HIGH RESOLUTION", "36773-0"),
+    ("CT", "CT SINUS HIGH RESOLUTION", "30588-8"),
+    ("CT", "HRCT", "29252-4"),  # no region named: the chest's, without contrast
+    ("CT", "CT LUNG HIGH RES", "29252-4"),  # the lung lies within the chest
+    ("CT", "胸部HRCT", "29252-4"),
+    ("CT", "THORAX^01_CHEST_W_HR (ADULT)", "24628-0"),  # contrast said stands
+    ("CT", "CODE STROKE CTA", "82680-0"),  # a stroke CTA naming no vessels: the head's and neck's (convention S)
+    ("CT", "CT CODE STROKE CTA HEAD", "30593-8"),  # the head alone named: the head's
+    ("CT", "CODE STROKE CTA NECK", "30594-6"),
+])
+def test_vocabulary_4_64_readings(modality: str, description: str, code: str) -> None:
+    _assert_best_code(modality, description, code, mapped=True)
+
+
+@pytest.mark.parametrize(("modality", "description", "code", "mapped"), [
+    ("CT", "CT GUIDED NEEDLE PLACEMENT", "89932-8", False),  # the nearest code names a depth unsaid: reviewed (4.64)
+    ("CT", "CT GUIDED DEEP NEEDLE PLACEMENT", "89932-8", True),
+    ("CT", "CT GUIDED BIOPSY", "25044-9", True),
+])
+def test_vocabulary_4_64_needle_depth(modality: str, description: str, code: str, mapped: bool) -> None:
+    _assert_best_code(modality, description, code, mapped=mapped)
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
+    assert (result.status == "mapped") == mapped, result.rule
