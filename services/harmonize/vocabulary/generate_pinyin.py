@@ -35,6 +35,8 @@ SINGLE_ANATOMY_LEFT_OUT = frozenset({"NAO", "HOU", "WEI"})
 #: The field's reading of characters pypinyin reads otherwise in some words (颈椎: JINGZHUI, not JINGCHUI).
 READINGS = {"椎": "ZHUI"}
 WORD_LISTS = ("silent_words",)
+#: What a term of procedure_terms.yaml says besides its words, copied to its pinyin term.
+TERM_KEYS = ("means", "implies", "implies_within", "assumes", "narrows", "when")
 
 
 def is_chinese(word: str) -> bool:
@@ -98,7 +100,7 @@ def build(raw: dict[str, Any]) -> dict[str, Any]:
     terms: list[dict[str, Any]] = []
     for entry in raw["terms"]:
         if words := pinyin_of(entry["words"]):
-            term = {k: entry[k] for k in ("means", "implies", "implies_within", "assumes", "narrows", "when") if k in entry}
+            term = {k: entry[k] for k in TERM_KEYS if k in entry}
             term["words"] = words
             terms.append(term)
     out: dict[str, Any] = {"anatomy": anatomy, "terms": terms}
