@@ -242,6 +242,12 @@ MIN_GLUED_THREE = 3
 #: A word of at least this many letters one typing slip from one vocabulary word is read as that word
 #: (PULMNARY, MESSENTERIC, PELBIS); not a word that begins several vocabulary words (CONTRA: cut short).
 MIN_MISTYPED_WORD = 6
+#: A word one letter shorter is read so only for the slips least likely to make another word: a letter missing,
+#: or one struck on a neighbouring key (BREAT, RIFHT; not LEVEL for LEVER, TRUNC for TRUNK).
+MIN_SLIPPED_WORD = MIN_MISTYPED_WORD - 1
+#: Where each letter lies on a QWERTY keyboard: (row, position along the row, each row set off from the one above).
+_KEY_ROWS = (("QWERTYUIOP", 0.0), ("ASDFGHJKL", 0.25), ("ZXCVBNM", 0.75))
+_KEYS = {ch: (row, col + offset) for row, (keys, offset) in enumerate(_KEY_ROWS) for col, ch in enumerate(keys)}
 
 
 @dataclass(frozen=True)
@@ -937,8 +943,10 @@ def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
         fits = _alike(_cut_short(word, lexicon), lexicon)
         if not fits and len(word) >= MIN_MISTYPED_WORD:
             fits = _alike(_mistyped(word, lexicon), lexicon)
-        elif not fits:  # a shorter word: two neighbours swapped only (CHSET, BRIAN)
+        elif not fits:  # a shorter word: two neighbours swapped (CHSET, BRIAN), or a likely slip (BREAT, RIFHT)
             fits = _swapped(word, lexicon)
+            if not fits and len(word) == MIN_SLIPPED_WORD:
+                fits = _alike([w for w in _mistyped(word, lexicon) if _likely_slip(word, w)], lexicon)
         completed.append(fits[0] if len(fits) == 1 else word)
     return completed
 
@@ -1000,6 +1008,17 @@ def _mistyped(word: str, lexicon: Lexicon) -> list[str]:
     for d in deletions:  # a letter changed, or two swapped
         near.update(w for w in lexicon.single_words_by_deletion.get(d, ()) if len(w) == len(word))
     return sorted(w for w in near if w[0] == word[0] and _one_slip(word, w))
+
+
+def _likely_slip(typed: str, meant: str) -> bool:
+    """Whether `typed` is `meant` with a letter missing, or with one letter struck on a neighbouring key."""
+    if len(meant) == len(typed) + 1:
+        return True
+    diff = [i for i in range(len(typed)) if len(meant) == len(typed) and typed[i] != meant[i]]
+    if len(diff) != 1 or typed[diff[0]] not in _KEYS or meant[diff[0]] not in _KEYS:
+        return False
+    (row_a, col_a), (row_b, col_b) = _KEYS[typed[diff[0]]], _KEYS[meant[diff[0]]]
+    return (row_a == row_b and abs(col_a - col_b) == 1) or (abs(row_a - row_b) == 1 and abs(col_a - col_b) <= 0.75)
 
 
 def _swapped(word: str, lexicon: Lexicon) -> list[str]:

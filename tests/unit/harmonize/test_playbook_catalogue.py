@@ -915,6 +915,20 @@ def test_a_short_word_is_read_as_the_vocabulary_word_it_is_with_two_letters_swap
     assert READER.map("CT", study_description="CT CHSET W CONTRAST").candidates[0].code == "24628-0"
 
 
+def test_a_five_letter_word_is_read_for_a_missing_letter_or_a_neighbouring_key_only() -> None:
+    from services.harmonize.procedure import _complete_cut_words, _likely_slip
+
+    assert _likely_slip("BREAT", "BREAST")  # a letter missing
+    assert _likely_slip("RIFHT", "RIGHT")  # F struck for G, its neighbour
+    assert not _likely_slip("TRUNC", "TRUNK")  # C and K lie apart: a truncation, not the trunk
+    assert not _likely_slip("LEVEL", "LEVER")  # nor a level the Dutch liver
+    assert not _likely_slip("KNIFE", "KNIE")  # a letter added to a shorter word: Gamma Knife is no knee
+    lexicon = READER.lexicon
+    assert _complete_cut_words(["BILAT", "BREAT"], lexicon) == ["BILAT", "BREAST"]
+    assert _complete_cut_words(["KNIFE", "LEVEL", "TRUNC"], lexicon) == ["KNIFE", "LEVEL", "TRUNC"]
+    assert READER.map("MR", study_description="Breast-Rifht").candidates[0].code == "35955-4"
+
+
 @pytest.mark.parametrize(("modality", "description", "code"), [
     ("CT", "CT KUB", "36952-0"),  # the kidneys, ureters and bladder on CT: a stone CT
     ("CR", "KUB", "24799-9"),
