@@ -1341,3 +1341,19 @@ def test_vocabulary_4_64_needle_depth(modality: str, description: str, code: str
     _assert_best_code(modality, description, code, mapped=mapped)
     result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
     assert (result.status == "mapped") == mapped, result.rule
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "胸腹主动脉CTA", "36141-0"),  # the thoracoabdominal aorta: 胸腹 + 主动脉, not 胸 + 腹主动脉 (4.66)
+    ("CT", "腹主动脉CTA", "82677-6"),
+    ("MR", "颈髓MR", "24935-9"),  # the cervical cord: the cervical spine's MR, not the neck's
+    ("MR", "胸髓MR", "24980-5"),
+    ("RF", "LUMBAR MYELOGRAM", "24974-8"),  # a myelogram: the spine's RF code W contrast IT
+    ("RF", "FL MYELOGRAM CERVICAL", "24947-4"),
+    ("RF", "MYELOGRAM", "37572-5"),
+    ("RF", "腰椎脊髓造影", "24974-8"),
+    ("CT", "CT LUMBAR MYELOGRAM", "24963-1"),  # no CT code names the intrathecal route: the spine's, contrast unread
+    ("MR", "MR MYELOGRAM", "36067-7"),
+])
+def test_vocabulary_4_66_readings(modality: str, description: str, code: str) -> None:
+    _assert_best_code(modality, description, code, mapped=True)
