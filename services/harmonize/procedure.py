@@ -1177,11 +1177,11 @@ def apply_defaults(reading: Reading, modality: str | None, lexicon: Lexicon) -> 
 
 def _imply_within(reading: Reading, lexicon: Lexicon) -> None:
     """The implications held for some regions (Term.implies_within), where the regions examined (said, else
-    implied) lie within them, or none is known."""
+    implied) lie within them."""
     examined = reading.regions or set(reading.implied.get("regions", ()))
     within = examined | {a for r in examined for a in lexicon.ancestors(r)}
     for implications, regions in reading.implied_within:
-        if not examined or within & regions:
+        if within & regions:
             for name, value in implications.items():
                 if not reading.said(name):
                     reading.implied.setdefault(name, value)

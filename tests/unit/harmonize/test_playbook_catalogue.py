@@ -1357,3 +1357,17 @@ def test_vocabulary_4_64_needle_depth(modality: str, description: str, code: str
 ])
 def test_vocabulary_4_66_readings(modality: str, description: str, code: str) -> None:
     _assert_best_code(modality, description, code, mapped=True)
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "低剂量肺CT", "29252-4"),  # low dose: without contrast where the chest is examined, in any word order (4.67)
+    ("CT", "LOW DOSE CT LUNG NODULE", "29252-4"),
+    ("CT", "CT ABDOMEN LOW DOSE", "41806-1"),  # another region: nothing said of contrast
+    ("CT", "LDCT CHEST W CONTRAST", "24628-0"),  # contrast said stands
+    ("CT", "内耳CT", "36773-0"),  # the ear's CT: the temporal bone's
+    ("CT", "CT INNER EAR", "36773-0"),
+    ("MR", "MR INNER EAR", "35956-2"),  # the inner ear's MR: the internal auditory canals'
+    ("MR", "内耳水成像", "35956-2"),
+])
+def test_vocabulary_4_67_readings(modality: str, description: str, code: str) -> None:
+    _assert_best_code(modality, description, code, mapped=True)
