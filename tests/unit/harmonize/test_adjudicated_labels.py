@@ -4,6 +4,7 @@ the annotators' files, and made of catalogue codes."""
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -304,3 +305,13 @@ def test_a_labelled_rows_modality_is_a_pet_ct_studys_pt() -> None:
     assert labelled_modalities("CT,PT") == ("PT", frozenset({"CT", "PT"}))
     assert labelled_modalities("['MR']") == ("MR", frozenset({"MR"}))
     assert labelled_modalities("") == (None, frozenset())
+
+
+def test_the_protocol_file_holds_every_lettered_convention_adjudication_records() -> None:
+    """A convention decided for the annotators (ADJUDICATION.md's "- **S**: ...") is written into the protocol file
+    they are given, so that a relabelling repeated from the repository applies it."""
+    recorded = set(re.findall(r"^- \*\*([A-Z])\*\*:", (DATA / "ADJUDICATION.md").read_text(), flags=re.MULTILINE))
+    protocol = (DATA / "annotations" / "PROTOCOL.md").read_text()
+    written = set(re.findall(r"\*\*([A-Z])\*\*:", protocol))
+    assert recorded and recorded <= written, sorted(recorded - written)
+    assert re.search(r"^Protocol version: \d+", protocol, flags=re.MULTILINE)
