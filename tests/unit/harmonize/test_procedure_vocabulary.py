@@ -118,6 +118,18 @@ def test_lexicon_refuses_unknown_regions(tmp_path: Path) -> None:
         load_lexicon(bad.parent)
 
 
+def test_lexicon_refuses_unknown_regions_an_implication_is_held_for(tmp_path: Path) -> None:
+    source = (VOCABULARY_DIR / "procedure_terms.yaml").read_text(encoding="utf-8")
+    held = "implies_within: {regions: [CHEST]}  # without contrast by the chest's convention only"
+    assert held in source
+    bad = tmp_path / "procedure_terms.yaml"
+    bad.write_text(source.replace(held, "implies_within: {regions: [THORAX_ONLY]}", 1))
+    for language in ("chinese_pinyin.yaml",):
+        (tmp_path / language).write_text((VOCABULARY_DIR / language).read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(VocabularyError, match="THORAX_ONLY"):
+        load_lexicon(bad.parent)
+
+
 def test_silent_words_and_side_letters_name_no_vocabulary_phrase() -> None:
     lexicon = load_lexicon()
     phrases = {m.phrase for word in lexicon.silent_words for m in lexicon.phrases.find([word])
