@@ -315,3 +315,25 @@ def test_the_protocol_file_holds_every_lettered_convention_adjudication_records(
     written = set(re.findall(r"\*\*([A-Z])\*\*:", protocol))
     assert recorded and recorded <= written, sorted(recorded - written)
     assert re.search(r"^Protocol version: \d+", protocol, flags=re.MULTILINE)
+
+
+def test_a_relabelling_round_chooses_the_rows_its_revision_files_hold() -> None:
+    """bench/data/relabel.py's patterns for the labels of 4.62 choose exactly the rows labelled again then."""
+    from bench.data import relabel
+
+    chosen = {(r["set"], r["id"]) for r in relabel.choose("4.62")}
+    revised = {(labels, r["id"]) for labels in relabel.SETS
+               for path in [DATA / "annotations" / labels / "revision_vocabulary_4.62" / "annotator_a.csv"]
+               if path.exists() for r in relabel.read_csv(path)}
+    assert chosen and chosen == revised
+
+
+def test_a_relabelling_round_refuses_answers_missing_a_row(tmp_path: Path) -> None:
+    from bench.data import relabel
+
+    rows = relabel.choose("4.62")
+    for annotator in ("a", "b"):
+        relabel.write_csv(tmp_path / f"annotator_{annotator}_1.csv", relabel.ANSWER_COLUMNS,
+                          [{**r, "acceptable": "none", "note": ""} for r in rows[1:]])
+    with pytest.raises(SystemExit, match="1 rows missing"):
+        relabel.revision_files("4.62", tmp_path)
