@@ -426,7 +426,7 @@ def error_kind(catalogue: Mapping[str, Procedure], best: str | None, fits: Itera
     if best is None or best not in catalogue:
         return "none said"
     differences: list[list[str]] = []
-    for code in fits:
+    for code in sorted(fits):  # the nearest first found, whatever the order the set iterates in
         if code in catalogue:
             a, b = catalogue[best], catalogue[code]
             differences.append([n for n in COMPARED_ATTRIBUTES if getattr(a, n) != getattr(b, n)])

@@ -1371,3 +1371,13 @@ def test_vocabulary_4_66_readings(modality: str, description: str, code: str) ->
 ])
 def test_vocabulary_4_67_readings(modality: str, description: str, code: str) -> None:
     _assert_best_code(modality, description, code, mapped=True)
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "胸+腹+盆CT增强", "72254-6"),  # 盆 alone after 胸+腹+: the pelvis (4.68)
+    ("CT", "XIONG+FU+PEN CT ZENGQIANG", "72254-6"),  # the same in pinyin, one syllable each
+    ("CT", "ZHUDONGMAI CTA (XIONG+FU)", "36141-0"),
+    ("CT", "盆腔CT", "24865-8"),
+])
+def test_vocabulary_4_68_readings(modality: str, description: str, code: str) -> None:
+    _assert_best_code(modality, description, code, mapped=True)
