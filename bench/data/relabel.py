@@ -24,20 +24,16 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))
+
+from bench.data.merge_annotations import FRESH_SETS, UNMAPPED_ANNOTATIONS, ZH_ANNOTATIONS, read  # noqa: E402
+
 ANNOTATIONS = HERE / "annotations"
 CATALOGUE = HERE / "labelled_catalogue.txt"
-#: The whole-catalogue label sets: annotations folder -> the sample its ids are rows of.
-SETS = {
-    "unmapped_whole_catalogue": "unmapped_sample.csv",
-    "unmapped_development_whole_catalogue": "unmapped_development.csv",
-    "zh_whole_catalogue": "zh_descriptions.csv",
-    "pinyin_whole_catalogue": "pinyin_descriptions.csv",
-    "midrc_held_out_whole_catalogue": "midrc_held_out.csv",
-    "idc": "idc_sample.csv",
-    "idc_2": "idc_sample_2.csv",
-    "idc_development": "idc_development.csv",
-    **{f"idc_development_{n}": f"idc_development_{n}.csv" for n in range(2, 8)},
-}
+#: The whole-catalogue label sets (merge_annotations.py's, but the two labelled over MIDRC's codes alone):
+#: annotations folder -> the sample its ids are rows of.
+SETS = {labels.name: sample for _, sample, labels, _, _ in FRESH_SETS
+        if labels not in (UNMAPPED_ANNOTATIONS, ZH_ANNOTATIONS)}
 COLUMNS = ["set", "id", "modality", "description"]
 ANSWER_COLUMNS = [*COLUMNS, "acceptable", "note"]
 REVISION_COLUMNS = ["id", "modality", "description", "acceptable", "note"]
@@ -73,11 +69,6 @@ def labels_of_4_62(row: dict[str, str]) -> bool:
 ROUNDS: dict[str, Callable[[dict[str, str]], bool]] = {"4.62": labels_of_4_62}
 
 
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
-
-
 def write_csv(path: Path, columns: list[str], rows: Iterable[dict[str, str]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, columns, extrasaction="ignore")
@@ -91,7 +82,7 @@ def choose(round_name: str) -> list[dict[str, str]]:
     chosen: list[dict[str, str]] = []
     for labels, sample in SETS.items():
         seen: set[str] = set()
-        for row in read_csv(HERE / sample):
+        for row in read(sample):
             key = row.get("id") or row["line"]
             if key not in seen and concerns(row):
                 seen.add(key)
@@ -121,7 +112,7 @@ def revision_files(round_name: str, answers: Path) -> dict[Path, list[dict[str, 
     by_annotator: dict[str, dict[tuple[str, str], dict[str, str]]] = {}
     for annotator in ("a", "b"):
         given = {(r["set"], r["id"]): r for path in sorted(answers.glob(f"annotator_{annotator}_*.csv"))
-                 for r in read_csv(path)}
+                 for r in read(path)}
         if set(given) != set(keys):
             raise SystemExit(f"annotator {annotator}: {len(set(keys) - set(given))} rows missing, "
                              f"{len(set(given) - set(keys))} not of the round")
@@ -133,7 +124,7 @@ def revision_files(round_name: str, answers: Path) -> dict[Path, list[dict[str, 
     disputed = [k for k in keys if not (_codes(a[k]["acceptable"]) & _codes(b[k]["acceptable"]))
                 and (_codes(a[k]["acceptable"]) or _codes(b[k]["acceptable"]))]
     third_path = answers / "third.csv"
-    third = {(r["set"], r["id"]): r for r in read_csv(third_path)} if third_path.exists() else {}
+    third = {(r["set"], r["id"]): r for r in read(third_path)} if third_path.exists() else {}
     if set(third) != set(disputed):
         raise SystemExit(f"{len(disputed)} rows share no code; third.csv answers {len(third)}")
     files: dict[Path, list[dict[str, str]]] = {}
@@ -155,7 +146,7 @@ def install(round_name: str, answers: Path, *, check: bool) -> int:
     for path, rows in revision_files(round_name, answers).items():
         columns = ["id", "acceptable", "reason"] if path.name == "third.csv" else REVISION_COLUMNS
         if check:
-            on_disk = read_csv(path) if path.exists() else []
+            on_disk = read(path) if path.exists() else []
             if sorted(tuple(r[c] for c in columns) for r in rows) != sorted(tuple(r.values()) for r in on_disk):
                 print(f"{path.relative_to(HERE)}: differs", file=sys.stderr)
                 differs = 1

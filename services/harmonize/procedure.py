@@ -1014,10 +1014,10 @@ def _likely_slip(typed: str, meant: str) -> bool:
     """Whether `typed` is `meant` with a letter missing, or with one letter struck on a neighbouring key."""
     if len(meant) == len(typed) + 1:
         return True
-    diff = [i for i in range(len(typed)) if len(meant) == len(typed) and typed[i] != meant[i]]
-    if len(diff) != 1 or typed[diff[0]] not in _KEYS or meant[diff[0]] not in _KEYS:
+    changed = [(a, b) for a, b in zip(typed, meant, strict=False) if a != b] if len(meant) == len(typed) else []
+    if len(changed) != 1 or not {changed[0][0], changed[0][1]} <= _KEYS.keys():
         return False
-    (row_a, col_a), (row_b, col_b) = _KEYS[typed[diff[0]]], _KEYS[meant[diff[0]]]
+    (row_a, col_a), (row_b, col_b) = _KEYS[changed[0][0]], _KEYS[changed[0][1]]
     return (row_a == row_b and abs(col_a - col_b) == 1) or (abs(row_a - row_b) == 1 and abs(col_a - col_b) <= 0.75)
 
 

@@ -324,7 +324,7 @@ def test_a_relabelling_round_chooses_the_rows_its_revision_files_hold() -> None:
     chosen = {(r["set"], r["id"]) for r in relabel.choose("4.62")}
     revised = {(labels, r["id"]) for labels in relabel.SETS
                for path in [DATA / "annotations" / labels / "revision_vocabulary_4.62" / "annotator_a.csv"]
-               if path.exists() for r in relabel.read_csv(path)}
+               if path.exists() for r in merge_annotations.read(path)}
     assert chosen and chosen == revised
 
 
