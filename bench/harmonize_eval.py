@@ -26,11 +26,13 @@ series geometry against dcm2niix.
    either read).
 5. Chinese exam names written in pinyin (bench/data/pinyin_descriptions.csv, written for this bench by a writer
    who did not see the vocabulary), labelled like the fresh set: odd ids for development, even ids blind.
-6. The multilingual probe descriptions (written with the vocabulary: a regression set, not held out).
-7. Geometry: real multi-slice series of pydicom's test files, series built from real single files of
+6. A second Chinese set (bench/data/zh_descriptions_2.csv), written by another writer after vocabulary 4.68 was
+   frozen and labelled by protocol version 2 over the whole catalogue: odd ids for development, even ids blind.
+7. The multilingual probe descriptions (written with the vocabulary: a regression set, not held out).
+8. Geometry: real multi-slice series of pydicom's test files, series built from real single files of
    pydicom-data / deid-data at four orientations, and enhanced multi-frame instances converted from such
    series by highdicom, converted by dcm2niix: same size, spacing within 0.01 mm, same direction cosines (1e-4).
-8. --rewrites (alone): the development descriptions rewritten as other sites write the same exam (separators,
+9. --rewrites (alone): the development descriptions rewritten as other sites write the same exam (separators,
    case, abbreviations, word order, what trails them; bench/data/rewrites.yaml): how often the best code stays.
 """
 
@@ -56,7 +58,15 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.data.idc_sample import OUTPUT as IDC_SAMPLE
-from bench.data.merge_annotations import IDC_SETS, PINYIN_SAMPLE, PINYIN_WHOLE_OUTPUT, UNMAPPED_SAMPLE, ZH_SAMPLE
+from bench.data.merge_annotations import (
+    IDC_SETS,
+    PINYIN_SAMPLE,
+    PINYIN_WHOLE_OUTPUT,
+    UNMAPPED_SAMPLE,
+    ZH_2_SAMPLE,
+    ZH_2_WHOLE_OUTPUT,
+    ZH_SAMPLE,
+)
 from bench.data.merge_annotations import MIDRC_HELD_OUT_WHOLE_OUTPUT as MIDRC_HELD_OUT_WHOLE
 from bench.data.merge_annotations import OUTPUT as ADJUDICATED
 from bench.data.merge_annotations import UNMAPPED_DEVELOPMENT_SAMPLE as UNMAPPED_DEVELOPMENT
@@ -329,6 +339,14 @@ def evaluate_pinyin(show_errors: bool, *, unseal_blind: bool = False) -> dict[st
     return _evaluate_odd_even(PINYIN_SAMPLE, PINYIN_WHOLE_OUTPUT,
                               "Pinyin descriptions the mapper gets wrong (whole catalogue)", show_errors, unseal_blind,
                               CATALOGUE_SOURCES)
+
+
+def evaluate_chinese_2(show_errors: bool, *, unseal_blind: bool = False) -> dict[str, Any]:
+    """A second set of Chinese descriptions (zh_descriptions_2.csv, written for this bench by another writer after
+    vocabulary 4.68 was frozen), over the whole catalogue. Odd ids for development; even ids blind."""
+    return _evaluate_odd_even(ZH_2_SAMPLE, ZH_2_WHOLE_OUTPUT,
+                              "Second Chinese set: descriptions the mapper gets wrong (whole catalogue)", show_errors,
+                              unseal_blind, CATALOGUE_SOURCES)
 
 
 def _evaluate_odd_even(sample: Path, adjudicated: Path, title: str, show_errors: bool, unseal_blind: bool,
@@ -847,6 +865,9 @@ def main(argv: list[str] | None = None) -> int:
         print("IDC development sample: " + (_figures_line(development) if development else idc.get("skipped", "")))
         pinyin = evaluate_pinyin(args.errors).get("parts", {}).get("development")
         print("pinyin development half: " + (_figures_line(pinyin) if pinyin else "not labelled yet"))
+        chinese_2 = evaluate_chinese_2(args.errors).get("parts", {}).get("development")
+        print("second Chinese set, development half: " + (_figures_line(chinese_2) if chinese_2
+                                                           else "not labelled yet"))
         return 0
 
     report: dict[str, Any] = {"versions": default_harmonizer().rules}
@@ -888,6 +909,8 @@ def main(argv: list[str] | None = None) -> int:
         _print_odd_even(f"Chinese descriptions over {over}", chinese)
     pinyin = report["pinyin"] = evaluate_pinyin(args.errors, unseal_blind=args.unseal_blind)
     _print_odd_even("Chinese exam names in pinyin over the whole catalogue", pinyin)
+    chinese_2 = report["chinese_2"] = evaluate_chinese_2(args.errors, unseal_blind=args.unseal_blind)
+    _print_odd_even("Second Chinese set over the whole catalogue", chinese_2)
     idc = report["idc"] = evaluate_idc(args.errors, unseal_blind=args.unseal_blind)
     halves = idc.get("parts", {})
     _print_halves("IDC study descriptions over the whole catalogue",

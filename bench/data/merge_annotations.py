@@ -10,10 +10,9 @@ instead. The same for the sample of descriptions MIDRC's table does not map (unm
 files of annotations/unmapped/, keyed by the sample's `id`, and the Chinese set (annotations/zh/); both sets
 again against the whole catalogue (annotations/*_whole_catalogue/; the rows labelled again when the catalogue
 changed in revision_*/, which replace the same ids); Chinese exam names written in pinyin
-(annotations/pinyin_whole_catalogue/); the samples of NCI's Imaging Data Commons (annotations/idc/,
-annotations/idc_development/, annotations/idc_development_2/, annotations/idc_2/, annotations/idc_development_3/,
-annotations/idc_development_4/, annotations/idc_development_5/,
-annotations/idc_development_6/, annotations/idc_development_7/).
+(annotations/pinyin_whole_catalogue/); a second Chinese set (annotations/zh_2_whole_catalogue/); the samples of
+NCI's Imaging Data Commons (annotations/idc/, annotations/idc_development/, annotations/idc_development_2/,
+annotations/idc_2/, annotations/idc_development_3/ to annotations/idc_development_7/).
 With --check the outputs are compared with the files on disk instead of written (exit 1 if one differs or a
 row has no resolution yet).
 """
@@ -53,6 +52,11 @@ PINYIN_WHOLE_ANNOTATIONS = HERE / "annotations" / "pinyin_whole_catalogue"
 PINYIN_WHOLE_OUTPUT = HERE / "pinyin_adjudicated_whole_catalogue.csv"
 PINYIN_COLUMNS = ["id", "modality", "description", "chinese", "acceptable", "annotator_a", "annotator_b", "resolution",
                   "note"]
+#: A second set of Chinese descriptions (written for the bench after vocabulary 4.68 was frozen), labelled against
+#: the whole catalogue by protocol version 2.
+ZH_2_SAMPLE = HERE / "zh_descriptions_2.csv"
+ZH_2_WHOLE_ANNOTATIONS = HERE / "annotations" / "zh_2_whole_catalogue"
+ZH_2_WHOLE_OUTPUT = HERE / "zh_2_adjudicated_whole_catalogue.csv"
 #: MIDRC's held-out rows (bench/harmonize_eval.py's split, `id` = the table's line) labelled against the whole
 #: catalogue; the whole table was adjudicated against MIDRC's codes (midrc_adjudicated.csv).
 MIDRC_HELD_OUT_SAMPLE = HERE / "midrc_held_out.csv"
@@ -90,6 +94,7 @@ FRESH_SETS = (
      MIDRC_HELD_OUT_WHOLE_OUTPUT, ZH_COLUMNS),
     ("pinyin descriptions, whole catalogue", PINYIN_SAMPLE, PINYIN_WHOLE_ANNOTATIONS, PINYIN_WHOLE_OUTPUT,
      PINYIN_COLUMNS),
+    ("second Chinese set, whole catalogue", ZH_2_SAMPLE, ZH_2_WHOLE_ANNOTATIONS, ZH_2_WHOLE_OUTPUT, ZH_COLUMNS),
     ("development sample, whole catalogue", UNMAPPED_DEVELOPMENT_SAMPLE, UNMAPPED_DEVELOPMENT_WHOLE_ANNOTATIONS,
      UNMAPPED_DEVELOPMENT_WHOLE_OUTPUT, UNMAPPED_COLUMNS),
     *((name, HERE / sample, HERE / "annotations" / labels, HERE / output, IDC_COLUMNS)

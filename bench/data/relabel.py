@@ -26,7 +26,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from bench.data.merge_annotations import FRESH_SETS, UNMAPPED_ANNOTATIONS, ZH_ANNOTATIONS, read  # noqa: E402
+from bench.data.merge_annotations import (  # noqa: E402
+    FRESH_SETS,
+    UNMAPPED_ANNOTATIONS,
+    ZH_2_WHOLE_ANNOTATIONS,
+    ZH_ANNOTATIONS,
+    read,
+)
 
 ANNOTATIONS = HERE / "annotations"
 CATALOGUE = HERE / "labelled_catalogue.txt"
@@ -34,6 +40,9 @@ CATALOGUE = HERE / "labelled_catalogue.txt"
 #: annotations folder -> the sample its ids are rows of.
 SETS = {labels.name: sample for _, sample, labels, _, _ in FRESH_SETS
         if labels not in (UNMAPPED_ANNOTATIONS, ZH_ANNOTATIONS)}
+#: Sets labelled by a protocol that already held a later round's conventions: the vocabulary version frozen when
+#: they were labelled. A round concerns only the sets labelled before its version.
+LABELLED_AT = {ZH_2_WHOLE_ANNOTATIONS.name: "4.68"}
 COLUMNS = ["set", "id", "modality", "description"]
 ANSWER_COLUMNS = [*COLUMNS, "acceptable", "note"]
 REVISION_COLUMNS = ["id", "modality", "description", "acceptable", "note"]
@@ -76,11 +85,17 @@ def write_csv(path: Path, columns: list[str], rows: Iterable[dict[str, str]]) ->
         writer.writerows(rows)
 
 
+def _version(name: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in name.split("."))
+
+
 def choose(round_name: str) -> list[dict[str, str]]:
     """The rows of every whole-catalogue set the round concerns, set by set in the samples' order."""
     concerns = ROUNDS[round_name]
     chosen: list[dict[str, str]] = []
     for labels, sample in SETS.items():
+        if labels in LABELLED_AT and _version(LABELLED_AT[labels]) >= _version(round_name):
+            continue
         seen: set[str] = set()
         for row in read(sample):
             key = row.get("id") or row["line"]

@@ -337,3 +337,17 @@ def test_a_relabelling_round_refuses_answers_missing_a_row(tmp_path: Path) -> No
                           [{**r, "acceptable": "none", "note": ""} for r in rows[1:]])
     with pytest.raises(SystemExit, match="1 rows missing"):
         relabel.revision_files("4.62", tmp_path)
+
+
+def test_a_relabelling_round_leaves_the_sets_labelled_after_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A set labelled by a protocol that already held a round's conventions is not labelled again by that round;
+    a later round concerns it."""
+    from bench.data import relabel
+
+    monkeypatch.setitem(relabel.ROUNDS, "4.68", lambda row: True)
+    monkeypatch.setitem(relabel.ROUNDS, "4.69", lambda row: True)
+    later = merge_annotations.ZH_2_WHOLE_ANNOTATIONS.name
+    assert relabel.LABELLED_AT[later] == "4.68"
+    assert later not in {r["set"] for r in relabel.choose("4.68")}
+    chosen = [r for r in relabel.choose("4.69") if r["set"] == later]
+    assert len(chosen) == len(merge_annotations.read(merge_annotations.ZH_2_SAMPLE))
