@@ -245,6 +245,9 @@ MIN_MISTYPED_WORD = 6
 #: A word one letter shorter is read so only for the slips least likely to make another word: a letter missing,
 #: or one struck on a neighbouring key (BREAT, RIFHT; not LEVEL for LEVER, TRUNC for TRUNK).
 MIN_SLIPPED_WORD = MIN_MISTYPED_WORD - 1
+#: A Chinese word typed with a wrong character of the same sound is read inside a longer unread run when it has
+#: at least this many characters (and at the run's start or end).
+MIN_HOMOPHONE_PART = 3
 #: Where each letter lies on a QWERTY keyboard: (row, position along the row, each row set off from the one above).
 _KEY_ROWS = (("QWERTYUIOP", 0.0), ("ASDFGHJKL", 0.25), ("ZXCVBNM", 0.75))
 _KEYS = {ch: (row, col + offset) for row, (keys, offset) in enumerate(_KEY_ROWS) for col, ch in enumerate(keys)}
@@ -295,6 +298,11 @@ class Lexicon:
     with_not_contrast: frozenset[tuple[str, ...]] = frozenset()
     #: Words that turn the contrast word after them into "without" (NO IVCON).
     negations: frozenset[str] = frozenset()
+    #: Chinese words of the vocabulary (two characters or more) by each of their characters blanked (腰?: 腰椎),
+    #: and each character's syllables (chinese_homophones.yaml): a wrong character of the same sound is read as
+    #: the word's (腰锥: 腰椎).
+    homophone_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    syllables: dict[str, frozenset[str]] = field(default_factory=dict)
     #: The vocabulary's one-word phrases, for words cut short by a field's length (SCREENIN).
     single_words: frozenset[str] = frozenset()
     #: The one-word phrases of MIN_CUT_WORD letters or more, by their first MIN_CUT_WORD letters.
@@ -465,6 +473,18 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
     named = own_regions | sided_regions | narrowing.keys() | {r for v in narrowing.values() for r in v}
     if bad_regions := named - parents.keys():
         raise VocabularyError(f"{TERMS_FILE}: unknown own, sided or narrowing regions {sorted(bad_regions)}")
+    syllables: dict[str, set[str]] = {}
+    for name in raw.get("homophone_files") or ():  # generated (chinese_homophones.yaml)
+        spec = yaml.safe_load((directory / name).read_text(encoding="utf-8")) or {}
+        for syllable, chars in (spec.get("syllables") or {}).items():
+            for ch in str(chars):
+                syllables.setdefault(ch, set()).add(str(syllable))
+    homophone_words: dict[str, set[str]] = {}
+    for word in {*entries, *entries_of("silent_words")}:
+        word = str(word)
+        if len(word) >= 2 and is_cjk(word) and all(ch in syllables for ch in word):
+            for k in range(len(word)):
+                homophone_words.setdefault(word[:k] + "?" + word[k + 1:], set()).add(word)
     return Lexicon(
         phrases=table,
         anatomy_parents=parents,
@@ -494,6 +514,8 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         cancer_letters=frozenset(cancer.get("letters", ())),
         with_not_contrast=frozenset(tuple(tokens(str(w))) for w in raw.get("with_not_contrast", ())),
         negations=word_list("negations"),
+        homophone_words={k: tuple(sorted(v)) for k, v in homophone_words.items()},
+        syllables={ch: frozenset(v) for ch, v in syllables.items()},
         single_words=single_words,
         single_words_by_stem={stem: tuple(ws) for stem, ws in by_stem.items()},
         single_words_by_deletion={d: tuple(sorted(ws)) for d, ws in by_deletion.items()},
@@ -566,7 +588,40 @@ def _view_counts(words: Sequence[str], free: Sequence[bool], lexicon: Lexicon) -
 
 
 def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon) -> Reading:
-    """One description read as Playbook attributes (no defaults applied)."""
+    """One description read as Playbook attributes (no defaults applied); Chinese left unread because a character
+    was typed wrong for another of the same sound (腰锥CT: 腰椎) read again with the vocabulary's."""
+    reading = _read_text(text, header_families, lexicon)
+    if text and reading.unread:
+        corrected = text
+        for run in reading.unread:
+            if is_cjk(run) and (word := _homophone_correction(run, lexicon)) is not None:
+                corrected = corrected.replace(run, word, 1)
+        if corrected != text:
+            return _read_text(corrected, header_families, lexicon)
+    return reading
+
+
+def _homophone_correction(run: str, lexicon: Lexicon) -> str | None:
+    """A Chinese run with its longest part that is one character off a vocabulary word of the same sound replaced
+    by that word (前列线: 前列腺); None when there is none, or two words fit the same part. The part is the whole
+    run, or of MIN_HOMOPHONE_PART characters or more at its start or end: two characters inside a longer run are
+    too often another word (压缩骨折, a compression fracture, holds the sound of 锁骨, the clavicle)."""
+    for length in range(len(run), 1, -1):
+        starts = range(len(run) - length + 1) if length == len(run) else (
+            (0, len(run) - length) if length >= MIN_HOMOPHONE_PART else ())
+        for start in starts:
+            part = run[start:start + length]
+            fits = {word for k, ch in enumerate(part)
+                    for word in lexicon.homophone_words.get(part[:k] + "?" + part[k + 1:], ())
+                    if word[k] != ch and lexicon.syllables.get(ch, frozenset()) & lexicon.syllables[word[k]]}
+            if len(fits) == 1:
+                return run[:start] + fits.pop() + run[start + length:]
+            if fits:
+                return None
+    return None
+
+
+def _read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon) -> Reading:
     families = frozenset(header_families)
     reading = Reading()
     words = _complete_cut_words(tokens(_camel_words(text, lexicon)), lexicon)
@@ -1758,6 +1813,12 @@ class ProcedureMapper:
             how = "implied" if "views" in reading.implied else "assumed"
             count = Views.parse((reading.implied if how == "implied" else reading.assumed)["views"])
             views = Views(count.low, count.high, reading.views.projections)
+        elif (not how and reading.views.low is not None and not reading.views.projections
+              and "projections" in reading.implied
+              and _count(Views(projections=frozenset(reading.implied["projections"])))
+              == (reading.views.low, reading.views.high)):  # a count said, the views it stands for implied (正侧位)
+            how = "implied"
+            views = Views(reading.views.low, reading.views.high, frozenset(reading.implied["projections"]))
         elif not how and not reading.views.said:
             source = reading.implied if "projections" in reading.implied else reading.assumed
             if "projections" in source:

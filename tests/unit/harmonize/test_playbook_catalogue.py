@@ -1194,7 +1194,7 @@ def test_vocabulary_4_55_readings(modality: str, description: str, code: str) ->
     ("NM", "NM THYROID UPTAKE AND SCAN", "43672-5"),
     ("NM", "甲状腺摄碘率", "43672-5"),
     ("NM", "NM THYROID SCAN", "30695-1"),
-    ("NM", "NM THALLIUM MYOCARDIAL PERFUSION", "39715-8"),
+    ("NM", "NM THALLIUM MYOCARDIAL PERFUSION", "39714-1"),  # stress unsaid (4.69: not implied)
     ("NM", "NM GALLIUM WHOLE BODY", "39683-8"),
     ("NM", "NM WBC SCAN", "81585-2"),
     ("NM", "NM BRAIN DEATH STUDY", "81573-8"),
@@ -1381,3 +1381,37 @@ def test_vocabulary_4_67_readings(modality: str, description: str, code: str) ->
 ])
 def test_vocabulary_4_68_readings(modality: str, description: str, code: str) -> None:
     _assert_best_code(modality, description, code, mapped=True)
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "腰锥CT平扫", "30620-9"),  # a wrong character of the same sound: 锥 (ZHUI) for 椎 (4.69)
+    ("MR", "前列线MR增强", "36244-2"),  # 线 (XIAN) for 腺
+    ("MR", "子宫付件MR平扫", "30673-8"),  # 付 (FU) for 附: 附件, the adnexa (the pelvis)
+    ("DX", "左膝关节正侧位", "36710-2"),  # 正侧位 of a limb or the spine: AP and lateral
+    ("CR", "腰椎正侧位", "24970-6"),
+    ("DX", "胸部正侧位", "36643-5"),  # of the chest: two views (the frontal view may be PA or AP)
+    ("CT", "胸腰段CT平扫", "83310-3"),  # the thoracolumbar segment of the spine, not the chest
+    ("CT", "腰4-5椎间盘CT平扫", "30620-9"),  # L4-5 discs: the lumbar spine
+    ("CT", "肝脏多期增强CT", "24815-3"),  # the phases after the injection: with contrast
+    ("CT", "肝脏CT平扫+三期增强", "30612-6"),  # the plain phase said: without and with
+    ("CR", "鼻窦华氏位", "37863-8"),  # 华氏位: the Waters view
+    ("US", "腹部彩超（肝胆胰脾肾）", "24558-9"),  # the abdominal organs listed with the kidneys: the abdomen
+    ("MR", "上腹部MR平扫+MRCP", "58740-2"),  # the abdomen and its ducts, kept together
+    ("NM", "心肌灌注显像", "39716-6"),  # a stress study is said (rule 2), not implied
+    ("NM", "肾动态显像", "81546-4"),  # the kidneys' flow and function
+    ("US", "心脏彩超", "80859-2"),  # 彩超: colour Doppler
+])
+def test_vocabulary_4_69_readings(modality: str, description: str, code: str) -> None:
+    _assert_best_code(modality, description, code, mapped=False)
+
+
+@pytest.mark.parametrize(("modality", "description"), [
+    ("MR", "胎儿MR"),  # a fetal MR: no MR code names the pregnancy, so nothing is emitted
+    ("CT", "腰椎压缩骨折CT"),  # 压缩骨折 (a compression fracture) holds the sound of 锁骨 (clavicle): not read so
+])
+def test_vocabulary_4_69_withheld_or_not_misread(modality: str, description: str) -> None:
+    result = MAPPER.map(modality, study_description=description, study_modalities=frozenset({modality}))
+    if description.startswith("胎儿"):
+        assert result.status != "mapped", result.rule
+    else:
+        assert "CLAVICLE" not in result.attributes.regions and "LSPINE" in result.attributes.regions

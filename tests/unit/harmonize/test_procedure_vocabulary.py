@@ -112,7 +112,7 @@ def test_lexicon_refuses_unknown_regions(tmp_path: Path) -> None:
     source = (VOCABULARY_DIR / "procedure_terms.yaml").read_text(encoding="utf-8")
     bad = tmp_path / "procedure_terms.yaml"
     bad.write_text(source.replace("regions: [CHEST, ABDOMEN, PELVIS]}", "regions: [CHEST, BELLY, PELVIS]}", 1))
-    for language in ("chinese_pinyin.yaml",):  # the generated languages it lists
+    for language in ("chinese_pinyin.yaml", "chinese_homophones.yaml"):  # the generated files it lists
         (tmp_path / language).write_text((VOCABULARY_DIR / language).read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(VocabularyError, match="BELLY"):
         load_lexicon(bad.parent)
@@ -124,7 +124,7 @@ def test_lexicon_refuses_unknown_regions_an_implication_is_held_for(tmp_path: Pa
     assert held in source
     bad = tmp_path / "procedure_terms.yaml"
     bad.write_text(source.replace(held, "implies_within: {regions: [THORAX_ONLY]}", 1))
-    for language in ("chinese_pinyin.yaml",):
+    for language in ("chinese_pinyin.yaml", "chinese_homophones.yaml"):
         (tmp_path / language).write_text((VOCABULARY_DIR / language).read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(VocabularyError, match="THORAX_ONLY"):
         load_lexicon(bad.parent)
@@ -218,3 +218,17 @@ def test_playbook_codes_enter_only_when_read_as_they_mean(code: str, why: str) -
 def test_catalogue_sources_are_checked() -> None:
     with pytest.raises(VocabularyError, match="unknown catalogue sources"):
         read_catalogue(sources=("midrc", "radlex"))
+
+
+def test_a_chinese_word_typed_with_a_character_of_the_same_sound_is_read_as_the_vocabularys() -> None:
+    """A pinyin input method offers every character of a syllable: one wrong character of the same sound in an unread
+    run is replaced by the vocabulary word's (the whole run, or three characters or more at its start or end)."""
+    from services.harmonize.procedure import _homophone_correction
+
+    lexicon = load_lexicon()
+    assert _homophone_correction("腰锥", lexicon) == "腰椎"  # ZHUI
+    assert _homophone_correction("前列线", lexicon) == "前列腺"  # XIAN
+    assert _homophone_correction("腰链", lexicon) is None  # LIAN is not ZHUI
+    assert _homophone_correction("压缩骨折", lexicon) is None  # 缩骨 (SUO GU) inside: not 锁骨, the clavicle
+    assert _homophone_correction("前列线增生", lexicon) == "前列腺增生"  # three characters at the start
+    assert {"椎", "锥"} <= {ch for ch, s in lexicon.syllables.items() if "ZHUI" in s}
