@@ -26,8 +26,9 @@ series geometry against dcm2niix.
    either read).
 5. Chinese exam names written in pinyin (bench/data/pinyin_descriptions.csv, written for this bench by a writer
    who did not see the vocabulary), labelled like the fresh set: odd ids for development, even ids blind.
-6. A second Chinese set (bench/data/zh_descriptions_2.csv), written by another writer after vocabulary 4.68 was
-   frozen and labelled by protocol version 2 over the whole catalogue: odd ids for development, even ids blind.
+6. Sets written for the bench later by other writers (merge_annotations.WRITTEN_SETS: a second and a third
+   Chinese set, a second pinyin set), each after a vocabulary was frozen, labelled by the protocol file of that
+   time over the whole catalogue: odd ids for development, even ids blind.
 7. The multilingual probe descriptions (written with the vocabulary: a regression set, not held out).
 8. Geometry: real multi-slice series of pydicom's test files, series built from real single files of
    pydicom-data / deid-data at four orientations, and enhanced multi-frame instances converted from such
@@ -63,9 +64,9 @@ from bench.data.merge_annotations import (
     PINYIN_SAMPLE,
     PINYIN_WHOLE_OUTPUT,
     UNMAPPED_SAMPLE,
-    ZH_2_SAMPLE,
-    ZH_2_WHOLE_OUTPUT,
+    WRITTEN_SETS,
     ZH_SAMPLE,
+    WrittenSet,
 )
 from bench.data.merge_annotations import MIDRC_HELD_OUT_WHOLE_OUTPUT as MIDRC_HELD_OUT_WHOLE
 from bench.data.merge_annotations import OUTPUT as ADJUDICATED
@@ -341,12 +342,13 @@ def evaluate_pinyin(show_errors: bool, *, unseal_blind: bool = False) -> dict[st
                               CATALOGUE_SOURCES)
 
 
-def evaluate_chinese_2(show_errors: bool, *, unseal_blind: bool = False) -> dict[str, Any]:
-    """A second set of Chinese descriptions (zh_descriptions_2.csv, written for this bench by another writer after
-    vocabulary 4.68 was frozen), over the whole catalogue. Odd ids for development; even ids blind."""
-    return _evaluate_odd_even(ZH_2_SAMPLE, ZH_2_WHOLE_OUTPUT,
-                              "Second Chinese set: descriptions the mapper gets wrong (whole catalogue)", show_errors,
-                              unseal_blind, CATALOGUE_SOURCES)
+def evaluate_written_set(written: WrittenSet, show_errors: bool, *, unseal_blind: bool = False) -> dict[str, Any]:
+    """A set written for the bench after a vocabulary was frozen (merge_annotations.WRITTEN_SETS), over the whole
+    catalogue. Odd ids for development; even ids blind."""
+    if not written.sample.exists():
+        return {"skipped": f"{written.sample.name} not written yet"}
+    title = f"{written.name[0].upper()}{written.name[1:]}: descriptions the mapper gets wrong (whole catalogue)"
+    return _evaluate_odd_even(written.sample, written.output, title, show_errors, unseal_blind, CATALOGUE_SOURCES)
 
 
 def _evaluate_odd_even(sample: Path, adjudicated: Path, title: str, show_errors: bool, unseal_blind: bool,
@@ -865,9 +867,9 @@ def main(argv: list[str] | None = None) -> int:
         print("IDC development sample: " + (_figures_line(development) if development else idc.get("skipped", "")))
         pinyin = evaluate_pinyin(args.errors).get("parts", {}).get("development")
         print("pinyin development half: " + (_figures_line(pinyin) if pinyin else "not labelled yet"))
-        chinese_2 = evaluate_chinese_2(args.errors).get("parts", {}).get("development")
-        print("second Chinese set, development half: " + (_figures_line(chinese_2) if chinese_2
-                                                           else "not labelled yet"))
+        for written in WRITTEN_SETS:
+            half = evaluate_written_set(written, args.errors).get("parts", {}).get("development")
+            print(f"{written.name}, development half: " + (_figures_line(half) if half else "not labelled yet"))
         return 0
 
     report: dict[str, Any] = {"versions": default_harmonizer().rules}
@@ -909,8 +911,11 @@ def main(argv: list[str] | None = None) -> int:
         _print_odd_even(f"Chinese descriptions over {over}", chinese)
     pinyin = report["pinyin"] = evaluate_pinyin(args.errors, unseal_blind=args.unseal_blind)
     _print_odd_even("Chinese exam names in pinyin over the whole catalogue", pinyin)
-    chinese_2 = report["chinese_2"] = evaluate_chinese_2(args.errors, unseal_blind=args.unseal_blind)
-    _print_odd_even("Second Chinese set over the whole catalogue", chinese_2)
+    for written in WRITTEN_SETS:
+        report[written.annotations.name] = evaluate_written_set(written, args.errors, unseal_blind=args.unseal_blind)
+        name = f"{written.name[0].upper()}{written.name[1:]}"
+        _print_odd_even(f"{name} (written after {written.frozen} was frozen) over the whole catalogue",
+                        report[written.annotations.name])
     idc = report["idc"] = evaluate_idc(args.errors, unseal_blind=args.unseal_blind)
     halves = idc.get("parts", {})
     _print_halves("IDC study descriptions over the whole catalogue",

@@ -10,7 +10,7 @@ instead. The same for the sample of descriptions MIDRC's table does not map (unm
 files of annotations/unmapped/, keyed by the sample's `id`, and the Chinese set (annotations/zh/); both sets
 again against the whole catalogue (annotations/*_whole_catalogue/; the rows labelled again when the catalogue
 changed in revision_*/, which replace the same ids); Chinese exam names written in pinyin
-(annotations/pinyin_whole_catalogue/); a second Chinese set (annotations/zh_2_whole_catalogue/); the samples of
+(annotations/pinyin_whole_catalogue/); the sets written later (WRITTEN_SETS); the samples of
 NCI's Imaging Data Commons (annotations/idc/, annotations/idc_development/, annotations/idc_development_2/,
 annotations/idc_2/, annotations/idc_development_3/ to annotations/idc_development_7/).
 With --check the outputs are compared with the files on disk instead of written (exit 1 if one differs or a
@@ -24,6 +24,7 @@ import csv
 import io
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "midrc_adjudicated.csv"
@@ -52,11 +53,30 @@ PINYIN_WHOLE_ANNOTATIONS = HERE / "annotations" / "pinyin_whole_catalogue"
 PINYIN_WHOLE_OUTPUT = HERE / "pinyin_adjudicated_whole_catalogue.csv"
 PINYIN_COLUMNS = ["id", "modality", "description", "chinese", "acceptable", "annotator_a", "annotator_b", "resolution",
                   "note"]
-#: A second set of Chinese descriptions (written for the bench after vocabulary 4.68 was frozen), labelled against
-#: the whole catalogue by protocol version 2.
-ZH_2_SAMPLE = HERE / "zh_descriptions_2.csv"
-ZH_2_WHOLE_ANNOTATIONS = HERE / "annotations" / "zh_2_whole_catalogue"
-ZH_2_WHOLE_OUTPUT = HERE / "zh_2_adjudicated_whole_catalogue.csv"
+
+
+class WrittenSet(NamedTuple):
+    """A set written for the bench after a vocabulary version was frozen, labelled against the whole catalogue by
+    the protocol file of that time: odd ids for development, even ids blind."""
+
+    name: str
+    sample: Path
+    annotations: Path
+    output: Path
+    columns: list[str]
+    frozen: str  # the vocabulary version frozen when it was written and labelled
+
+
+#: The sets written later than the first Chinese and pinyin sets.
+WRITTEN_SETS = (
+    WrittenSet("second Chinese set", HERE / "zh_descriptions_2.csv", HERE / "annotations" / "zh_2_whole_catalogue",
+               HERE / "zh_2_adjudicated_whole_catalogue.csv", ZH_COLUMNS, "4.68"),
+    WrittenSet("second pinyin set", HERE / "pinyin_descriptions_2.csv",
+               HERE / "annotations" / "pinyin_2_whole_catalogue", HERE / "pinyin_2_adjudicated_whole_catalogue.csv",
+               PINYIN_COLUMNS, "4.69"),
+    WrittenSet("third Chinese set", HERE / "zh_descriptions_3.csv", HERE / "annotations" / "zh_3_whole_catalogue",
+               HERE / "zh_3_adjudicated_whole_catalogue.csv", ZH_COLUMNS, "4.69"),
+)
 #: MIDRC's held-out rows (bench/harmonize_eval.py's split, `id` = the table's line) labelled against the whole
 #: catalogue; the whole table was adjudicated against MIDRC's codes (midrc_adjudicated.csv).
 MIDRC_HELD_OUT_SAMPLE = HERE / "midrc_held_out.csv"
@@ -94,7 +114,7 @@ FRESH_SETS = (
      MIDRC_HELD_OUT_WHOLE_OUTPUT, ZH_COLUMNS),
     ("pinyin descriptions, whole catalogue", PINYIN_SAMPLE, PINYIN_WHOLE_ANNOTATIONS, PINYIN_WHOLE_OUTPUT,
      PINYIN_COLUMNS),
-    ("second Chinese set, whole catalogue", ZH_2_SAMPLE, ZH_2_WHOLE_ANNOTATIONS, ZH_2_WHOLE_OUTPUT, ZH_COLUMNS),
+    *((f"{w.name}, whole catalogue", w.sample, w.annotations, w.output, w.columns) for w in WRITTEN_SETS),
     ("development sample, whole catalogue", UNMAPPED_DEVELOPMENT_SAMPLE, UNMAPPED_DEVELOPMENT_WHOLE_ANNOTATIONS,
      UNMAPPED_DEVELOPMENT_WHOLE_OUTPUT, UNMAPPED_COLUMNS),
     *((name, HERE / sample, HERE / "annotations" / labels, HERE / output, IDC_COLUMNS)

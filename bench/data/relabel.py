@@ -26,13 +26,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from bench.data.merge_annotations import (  # noqa: E402
-    FRESH_SETS,
-    UNMAPPED_ANNOTATIONS,
-    ZH_2_WHOLE_ANNOTATIONS,
-    ZH_ANNOTATIONS,
-    read,
-)
+from bench.data.merge_annotations import FRESH_SETS, UNMAPPED_ANNOTATIONS, WRITTEN_SETS, ZH_ANNOTATIONS, read  # noqa: E402
 
 ANNOTATIONS = HERE / "annotations"
 CATALOGUE = HERE / "labelled_catalogue.txt"
@@ -42,7 +36,7 @@ SETS = {labels.name: sample for _, sample, labels, _, _ in FRESH_SETS
         if labels not in (UNMAPPED_ANNOTATIONS, ZH_ANNOTATIONS)}
 #: Sets labelled by a protocol that already held a later round's conventions: the vocabulary version frozen when
 #: they were labelled. A round concerns only the sets labelled before its version.
-LABELLED_AT = {ZH_2_WHOLE_ANNOTATIONS.name: "4.68"}
+LABELLED_AT = {w.annotations.name: w.frozen for w in WRITTEN_SETS}
 COLUMNS = ["set", "id", "modality", "description"]
 ANSWER_COLUMNS = [*COLUMNS, "acceptable", "note"]
 REVISION_COLUMNS = ["id", "modality", "description", "acceptable", "note"]

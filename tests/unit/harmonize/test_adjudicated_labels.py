@@ -346,8 +346,9 @@ def test_a_relabelling_round_leaves_the_sets_labelled_after_it(monkeypatch: pyte
 
     monkeypatch.setitem(relabel.ROUNDS, "4.68", lambda row: True)
     monkeypatch.setitem(relabel.ROUNDS, "4.69", lambda row: True)
-    later = merge_annotations.ZH_2_WHOLE_ANNOTATIONS.name
-    assert relabel.LABELLED_AT[later] == "4.68"
+    written = merge_annotations.WRITTEN_SETS[0]
+    later = written.annotations.name
+    assert relabel.LABELLED_AT[later] == written.frozen == "4.68"
     assert later not in {r["set"] for r in relabel.choose("4.68")}
     chosen = [r for r in relabel.choose("4.69") if r["set"] == later]
-    assert len(chosen) == len(merge_annotations.read(merge_annotations.ZH_2_SAMPLE))
+    assert len(chosen) == len(merge_annotations.read(written.sample))
