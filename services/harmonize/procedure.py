@@ -302,6 +302,8 @@ class Lexicon:
     #: and each character's syllables (chinese_homophones.yaml): a wrong character of the same sound is read as
     #: the word's (腰锥: 腰椎).
     homophone_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Each region's parts (the regions it is a parent of).
+    children: dict[str, frozenset[str]] = field(default_factory=dict)
     syllables: dict[str, frozenset[str]] = field(default_factory=dict)
     #: The vocabulary's one-word phrases, for words cut short by a field's length (SCREENIN).
     single_words: frozenset[str] = frozenset()
@@ -515,6 +517,8 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         with_not_contrast=frozenset(tuple(tokens(str(w))) for w in raw.get("with_not_contrast", ())),
         negations=word_list("negations"),
         homophone_words={k: tuple(sorted(v)) for k, v in homophone_words.items()},
+        children={r: frozenset(c for c, ps in parents.items() if r in ps) for r in parents
+                  if any(r in ps for ps in parents.values())},
         syllables={ch: frozenset(v) for ch, v in syllables.items()},
         single_words=single_words,
         single_words_by_stem={stem: tuple(ws) for stem, ws in by_stem.items()},
@@ -704,6 +708,7 @@ def _read_text(text: str | None, header_families: Iterable[str], lexicon: Lexico
         reading.phrases.append("CONTRAST")
     _contrast_by_region(reading, contrast_at, with_between_regions, regions_at)
     _contrast_cut_after_and(reading, words[:last + 1], covered, contrast_at)
+    _plain_then_angiogram(reading, contrast_at, starts)
     if (last > 1 and words[last] == words[last - 1] and words[last] in lexicon.contrast_letters
             and not covered[last] and not covered[last - 1] and covered[last - 2] and reading.regions
             and not reading.contrast and not reading.contrast_either):  # PELVIS_C_C_: C- C+ without its signs
@@ -771,6 +776,17 @@ def _contrast_cut_after_and(reading: Reading, words: Sequence[str], covered: Seq
     if and_at >= 1 and words[and_at] == "AND" and not covered[and_at] and said in ("W", "WO"):
         reading.contrast |= {"W", "WO"}
         reading.phrases.append(" ".join(words[and_at - 1:]))
+
+
+def _plain_then_angiogram(reading: Reading, contrast_at: Mapping[int, str], starts: Mapping[int, Term]) -> None:
+    """A plain CT said, then a CT angiogram (头颅平扫+CTA, CT HEAD WO AND CTA HEAD): without, then with contrast.
+    (An MR angiogram after a plain MR is often without contrast: not read so.)"""
+    if reading.contrast != {"WO"}:
+        return
+    plain = max(i for i, value in contrast_at.items() if value == "WO") if "WO" in contrast_at.values() else None
+    if plain is not None and any(i > plain and term.means.get("modality") == "CT"
+                                 and "angio" in term.means.get("qualifiers", ()) for i, term in starts.items()):
+        reading.contrast.add("W")
 
 
 def _region_before(i: int, starts: Mapping[int, Term]) -> bool:
@@ -1585,6 +1601,8 @@ class ProcedureMapper:
             said = set(reading.assumed.get("regions", ()))
         if not said or not p.regions or "UNSPECIFIED" in p.regions:
             return frozenset()
+        said |= {part for r in said if len(parts := self.lexicon.children.get(r, frozenset())) > 1
+                 and parts <= p.regions for part in parts}  # every part of a region said: the aorta's two
         containing = {a for r in said for a in self.lexicon.ancestors(r)}
         if p.modality in WHOLE_BODY_MODALITIES and "tumor_localization" in reading.qualifiers:
             containing.add("WHOLEBODY")  # tumour imaging of a cancer's site covers the whole body (not "PET liver")
@@ -1813,12 +1831,6 @@ class ProcedureMapper:
             how = "implied" if "views" in reading.implied else "assumed"
             count = Views.parse((reading.implied if how == "implied" else reading.assumed)["views"])
             views = Views(count.low, count.high, reading.views.projections)
-        elif (not how and reading.views.low is not None and not reading.views.projections
-              and "projections" in reading.implied
-              and _count(Views(projections=frozenset(reading.implied["projections"])))
-              == (reading.views.low, reading.views.high)):  # a count said, the views it stands for implied (正侧位)
-            how = "implied"
-            views = Views(reading.views.low, reading.views.high, frozenset(reading.implied["projections"]))
         elif not how and not reading.views.said:
             source = reading.implied if "projections" in reading.implied else reading.assumed
             if "projections" in source:
@@ -1870,6 +1882,9 @@ class ProcedureMapper:
         if score is None:
             if len(self._region_scores) > 200_000:  # pairs of region sets: bounded, cleared when full
                 self._region_scores.clear()
+            # a region said whose parts the code names every one of is the code's (the aorta: thoracic and abdominal)
+            whole = {r for r in said if len(parts := self.lexicon.children.get(r, frozenset())) > 1 and parts <= code}
+            said = (said - whole) | {p for r in whole for p in self.lexicon.children[r]}
             score = self._region_scores[key] = (self._cover(said, code) + self._cover(code, said)) / 2
         return score
 

@@ -37,7 +37,7 @@ from services.harmonize.procedure import (
     read_playbook_list,
     read_text,
 )
-from services.harmonize.text import tokens
+from services.harmonize.text import compact, tokens
 
 DIRECTORY = Path(__file__).parent
 COLUMNS = ("loinc", "long_common_name", "modality", "regions", "contrast", "laterality", "views", "projections",
@@ -96,6 +96,14 @@ def _misread(name: str, attrs: dict[str, str], reading: Reading, lexicon: Lexico
     return bool(attrs["contrast"]) and "contrast" not in name.lower()
 
 
+def _default_only_phrases(lexicon: Lexicon) -> frozenset[str]:
+    """Latin phrases a description's reading takes as a default only (a term meaning nothing that implies something:
+    DYNAMIC, with contrast): in a code's name they name more than that (a dynamic series), so the name is left out
+    rather than read as the plain code."""
+    return frozenset(phrase for phrase, terms in lexicon.phrases.latin.items()
+                     if terms and all(not t.means and t.implies for t in terms))
+
+
 def _code_number(code: str) -> tuple[int, int]:
     number, _, check = code.partition("-")
     return int(number), int(check or 0)
@@ -103,6 +111,7 @@ def _code_number(code: str) -> tuple[int, int]:
 
 def build(directory: Path = DIRECTORY) -> Catalogue:
     lexicon = load_lexicon(directory)
+    default_only = _default_only_phrases(lexicon)
     out = Catalogue()
     signatures: set[tuple[str, ...]] = set()
     midrc = read_midrc_names(directory)
@@ -118,7 +127,8 @@ def build(directory: Path = DIRECTORY) -> Catalogue:
             out.left_out_unread += 1
             out.unread.update(set(reading.unread) | set(reading.inapplicable))
             continue
-        if not attrs["modality"] or not attrs["regions"] or _misread(name, attrs, reading, lexicon):
+        if (not attrs["modality"] or not attrs["regions"] or _misread(name, attrs, reading, lexicon)
+                or {compact(phrase) for phrase in reading.phrases} & default_only):
             out.left_out_vague += 1
             continue
         signature = tuple(attrs[c] for c in SIGNATURE)

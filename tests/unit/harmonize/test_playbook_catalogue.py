@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.harmonize.procedure import build_mapper, read_midrc_table, read_text
+from services.harmonize.procedure import build_mapper, default_lexicon, read_midrc_table, read_text
 
 #: Without MIDRC's rows: every answer comes from reading the description.
 READER = build_mapper(exclude_keys={row.key for row in read_midrc_table()})
@@ -33,7 +33,7 @@ def _assert_best_code(modality: str, description: str, code: str, *, mapped: boo
     ("NM", "NM Whole Body Bone", "39818-0"),  # NM Whole body Bone Views
     ("CT", "CT ENTEROGRAPHY DONE AT AN OUTSIDE HOSPITAL", "72250-4"),  # CT Small bowel W contrast PO and IV
     ("CT", "ABDOMEN^ENTEROGRAPHY (ADULT)", "72250-4"),
-    ("MR", "前列腺多参数MRI(mpMRI)", "36389-5"),  # MR Prostate WO and W contrast IV
+    ("MR", "前列腺多参数MRI(mpMRI)", "30675-3"),  # MR Prostate (4.70: contrast is said apart, rule 2)
     ("CT", "头颅CT灌注成像（CTP）", "39142-5"),  # CT perfusion Head W contrast IV
     ("CR", "HAND RIGHT 3 VIEWS MIN", "47371-0"),  # XR Hand - right GE 3 Views
     ("MR", "MRI P SHOULDER W, RT", "36254-1"),  # W before the side is contrast: MR Shoulder - right W contrast IV
@@ -1387,9 +1387,9 @@ def test_vocabulary_4_68_readings(modality: str, description: str, code: str) ->
     ("CT", "腰锥CT平扫", "30620-9"),  # a wrong character of the same sound: 锥 (ZHUI) for 椎 (4.69)
     ("MR", "前列线MR增强", "36244-2"),  # 线 (XIAN) for 腺
     ("MR", "子宫付件MR平扫", "30673-8"),  # 付 (FU) for 附: 附件, the adnexa (the pelvis)
-    ("DX", "左膝关节正侧位", "36710-2"),  # 正侧位 of a limb or the spine: AP and lateral
-    ("CR", "腰椎正侧位", "24970-6"),
-    ("DX", "胸部正侧位", "36643-5"),  # of the chest: two views (the frontal view may be PA or AP)
+    ("DX", "左膝关节正侧位", "26395-4"),  # 正侧位: two views (4.70: the labels accept the count, not always AP)
+    ("CR", "腰椎正侧位", "36670-8"),
+    ("DX", "胸部正侧位", "36643-5"),
     ("CT", "胸腰段CT平扫", "83310-3"),  # the thoracolumbar segment of the spine, not the chest
     ("CT", "腰4-5椎间盘CT平扫", "30620-9"),  # L4-5 discs: the lumbar spine
     ("CT", "肝脏多期增强CT", "24815-3"),  # the phases after the injection: with contrast
@@ -1415,3 +1415,40 @@ def test_vocabulary_4_69_withheld_or_not_misread(modality: str, description: str
         assert result.status != "mapped", result.rule
     else:
         assert "CLAVICLE" not in result.attributes.regions and "LSPINE" in result.attributes.regions
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("MR", "TOULU MR PS", "30657-1"),  # 平扫 and 增强 by their pinyin initials (4.70)
+    ("MR", "PENQIANG MR PS+ZQ", "30674-6"),
+    ("CT", "GZDM CTA", "79073-3"),  # 冠状动脉 by its initials
+    ("CT", "CorCTA retro", "79073-3"),
+    ("CR", "颈椎开口位", "98359-3"),  # the open-mouth (odontoid) view
+    ("MR", "内耳道MR水成像", "35956-2"),  # the internal auditory canal
+    ("XA", "全脑血管造影", "37173-2"),  # the whole brain's DSA
+    ("CT", "结肠CT仿真内镜", "60515-4"),  # virtual endoscopy of the colon: a CT colonography
+    ("US", "双下肢动静脉彩超", "39422-1"),  # arteries and veins: the vessels
+    ("CT", "CT L4-5", "24963-1"),  # lumbar levels
+    ("MR", "Breast^Dynamic Bilat", "36150-1"),  # a dynamic MR: with contrast
+    ("CT", "CT Dynamic Chest", "24627-2"),  # a CT's "dynamic": not read so
+    ("MR", "前列腺MR多参数(mpMRI)", "30675-3"),  # multiparametric: contrast said apart
+    ("MR", "主动脉MRA", "35946-3"),  # the aorta: its thoracic and abdominal parts
+    ("CT", "头颅平扫+CTA", "30593-8"),  # a plain head, then an angiogram: without and with
+    ("MR", "头颅MR平扫+MRA", "36881-1"),  # an MR angiogram after a plain MR: not so
+    ("CT", "颅脑CT灌注成像+CTA", "90352-6"),  # perfusion and an angiogram: the stroke CT
+    ("CT", "全腹部CT平扫+增强（动脉期+门静脉期）", "42274-1"),  # the portal venous phase is a phase, not a vessel
+    ("MR", "脑血管壁高分辨MR", "24590-2"),  # the vessel wall: not an angiogram
+    ("DX", "双膝关节负重正位", "26358-2"),  # weight-bearing: standing
+    ("MG", "乳腺导丝定位", "24595-1"),  # a wire localization
+])
+def test_vocabulary_4_70_readings(modality: str, description: str, code: str) -> None:
+    _assert_best_code(modality, description, code, mapped=False)
+
+
+def test_a_playbook_name_using_a_word_read_as_a_default_only_is_left_out() -> None:
+    """DYNAMIC in a description implies contrast; in a code's name it names a dynamic series: such a name is left out
+    of the catalogue rather than read as the plain code it would duplicate."""
+    from services.harmonize.vocabulary import generate_procedures
+
+    lexicon = default_lexicon()
+    assert "DYNAMIC" in generate_procedures._default_only_phrases(lexicon)
+    assert "36150-1" in MAPPER.catalogue and "36114-7" not in MAPPER.catalogue  # MR Breast - bilateral dynamic W
