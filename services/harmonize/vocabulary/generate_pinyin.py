@@ -22,6 +22,7 @@ dependency: the runtime reads the YAML only)
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -92,21 +93,21 @@ def common_characters() -> list[str]:
     return out
 
 
+def strings(value: Any) -> Iterator[str]:
+    """Every string of a YAML document's values, nested lists and mappings included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from strings(v)
+
+
 def build_homophones(raw: dict[str, Any]) -> dict[str, Any]:
     """Syllable -> the characters read with it: the vocabulary's own in its words, then the common ones."""
-    words: set[str] = set()
-
-    def walk(value: Any) -> None:
-        if isinstance(value, str) and is_chinese(value) and len(value) >= 2:
-            words.add(value)
-        elif isinstance(value, dict):
-            for v in value.values():
-                walk(v)
-        elif isinstance(value, list):
-            for v in value:
-                walk(v)
-
-    walk(raw)
+    words = {s for s in strings(raw) if is_chinese(s) and len(s) >= 2}
     by_syllable: dict[str, list[str]] = {}
     for word in sorted(words):
         for ch, syllable in zip(word, syllables(word) or (), strict=False):
@@ -129,22 +130,10 @@ def render_homophones(data: dict[str, Any]) -> str:
 
 def latin_words(raw: dict[str, Any]) -> set[str]:
     """Every word and phrase of the vocabulary, joined as the reader joins them (text.tokens)."""
-    words: set[str] = set()
-
-    def walk(value: Any) -> None:
-        if isinstance(value, str):
-            words.add("".join(tokens(value)))
-        elif isinstance(value, dict):
-            for v in value.values():
-                walk(v)
-        elif isinstance(value, list):
-            for v in value:
-                walk(v)
-
-    walk({k: v for k, v in raw.items() if k != "languages"})
+    words = {"".join(tokens(s)) for s in strings({k: v for k, v in raw.items() if k != "languages"})}
     for name, spec in (raw.get("languages") or {}).items():
         if name != "chinese_pinyin":
-            walk(spec)
+            words |= {"".join(tokens(s)) for s in strings(spec)}
     return words
 
 
