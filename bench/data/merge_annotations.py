@@ -76,6 +76,8 @@ WRITTEN_SETS = (
                PINYIN_COLUMNS, "4.69"),
     WrittenSet("third Chinese set", HERE / "zh_descriptions_3.csv", HERE / "annotations" / "zh_3_whole_catalogue",
                HERE / "zh_3_adjudicated_whole_catalogue.csv", ZH_COLUMNS, "4.69"),
+    WrittenSet("fourth Chinese set", HERE / "zh_descriptions_4.csv", HERE / "annotations" / "zh_4_whole_catalogue",
+               HERE / "zh_4_adjudicated_whole_catalogue.csv", ZH_COLUMNS, "4.70"),
 )
 #: MIDRC's held-out rows (bench/harmonize_eval.py's split, `id` = the table's line) labelled against the whole
 #: catalogue; the whole table was adjudicated against MIDRC's codes (midrc_adjudicated.csv).
