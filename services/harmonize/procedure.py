@@ -594,6 +594,7 @@ def _view_counts(words: Sequence[str], free: Sequence[bool], lexicon: Lexicon) -
 def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon) -> Reading:
     """One description read as Playbook attributes (no defaults applied); Chinese left unread because a character
     was typed wrong for another of the same sound (腰锥CT: 腰椎) read again with the vocabulary's."""
+    text = _without_reasons(text, header_families, lexicon)
     reading = _read_text(text, header_families, lexicon)
     if text and reading.unread:
         corrected = text
@@ -603,6 +604,27 @@ def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon
         if corrected != text:
             return _read_text(corrected, header_families, lexicon)
     return reading
+
+
+def _without_reasons(text: str | None, header_families: Iterable[str], lexicon: Lexicon) -> str | None:
+    """A Chinese order's text without what follows the exam as its reason: where the first blank-separated part
+    names the exam (a region and a modality or contrast), a later part that names a region but no modality,
+    contrast or view is the diagnosis (左膝关节CT平扫 胫骨平台骨折: the tibial plateau is the fracture's site, the knee
+    the exam's)."""
+    if not text or not any(is_cjk(ch) for ch in text):
+        return text
+    parts = text.split()
+    if len(parts) < 2:
+        return text
+    first = _read_text(parts[0], header_families, lexicon)
+    if not first.regions or not (first.modalities or first.contrast):
+        return text
+    kept = [parts[0]]
+    for part in parts[1:]:
+        r = _read_text(part, header_families, lexicon)
+        if not (r.regions and not (r.modalities or r.contrast or r.views.said)):
+            kept.append(part)
+    return " ".join(kept)
 
 
 def _homophone_correction(run: str, lexicon: Lexicon) -> str | None:

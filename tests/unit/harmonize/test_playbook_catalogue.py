@@ -1452,3 +1452,26 @@ def test_a_playbook_name_using_a_word_read_as_a_default_only_is_left_out() -> No
     lexicon = default_lexicon()
     assert "DYNAMIC" in generate_procedures._default_only_phrases(lexicon)
     assert "36150-1" in MAPPER.catalogue and "36114-7" not in MAPPER.catalogue  # MR Breast - bilateral dynamic W
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "左膝关节CT平扫 胫骨平台骨折", "36507-2"),  # the order's reason after the exam: its site is not the exam's (4.71)
+    ("MR", "右肘关节MR平扫 肱骨外上髁炎", "36448-9"),
+    ("MR", "骶髂关节MR平扫 强直性脊柱炎?", "36502-3"),
+    ("CT", "胸部CT平扫 上腹部CT平扫", "42276-6"),  # a later part naming a modality is an exam of its own
+    ("MG", "乳腺钼靶 左侧 加压点片", "37553-5"),  # a later part naming no region is read (the side, a spot view)
+    ("CT", "颅脑CTA 动脉瘤", "36830-8"),  # an aneurysm: a finding, not the arteries
+    ("MR", "肝脏MR平扫 肝血管瘤", "30669-6"),  # a haemangioma: not an angiogram
+    ("MR", "肛瘘MR平扫+增强", "30674-6"),  # an anal fistula: the perianal region, the pelvis's code
+])
+def test_vocabulary_4_71_readings(modality: str, description: str, code: str) -> None:
+    _assert_best_code(modality, description, code, mapped=False)
+
+
+def test_a_later_part_is_left_out_only_after_a_first_part_naming_the_exam() -> None:
+    from services.harmonize.procedure import _without_reasons
+
+    lexicon = default_lexicon()
+    assert _without_reasons("左膝关节CT平扫 胫骨平台骨折", (), lexicon) == "左膝关节CT平扫"
+    assert _without_reasons("卒中绿色通道 头颅平扫+CTA", (), lexicon) == "卒中绿色通道 头颅平扫+CTA"  # no exam first
+    assert _without_reasons("CT CHEST ABDOMEN", (), lexicon) == "CT CHEST ABDOMEN"  # Latin text: as it is
