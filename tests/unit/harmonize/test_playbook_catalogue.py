@@ -1455,7 +1455,7 @@ def test_a_playbook_name_using_a_word_read_as_a_default_only_is_left_out() -> No
 
 
 @pytest.mark.parametrize(("modality", "description", "code"), [
-    ("CT", "左膝关节CT平扫 胫骨平台骨折", "36507-2"),  # the order's reason after the exam: its site is not the exam's (4.71)
+    ("CT", "左膝关节CT平扫 胫骨平台骨折", "36507-2"),  # the order's reason: not the exam's site (4.71)
     ("MR", "右肘关节MR平扫 肱骨外上髁炎", "36448-9"),
     ("MR", "骶髂关节MR平扫 强直性脊柱炎?", "36502-3"),
     ("CT", "胸部CT平扫 上腹部CT平扫", "42276-6"),  # a later part naming a modality is an exam of its own
