@@ -68,8 +68,23 @@ def labels_of_4_62(row: dict[str, str]) -> bool:
     return views or angiogram
 
 
+#: A frontal view named without its direction (convention F): 正位, 正侧位, 正斜位 and their pinyin.
+FRONTAL_VIEW = re.compile(r"正位|正侧|正斜|ZHENG\s*(?:CE|XIE)?\s*WEI|ZHENGCE|ZHENGXIE", re.I)
+#: A multiparametric MR (convention D).
+MULTIPARAMETRIC = re.compile(r"MP\s*-?\s*MRI|MULTI\s*-?\s*PARAMETRIC|多参数|DUO\s*CAN\s*SHU|PI\s*-?\s*RADS", re.I)
+
+
+def labels_of_4_71(row: dict[str, str]) -> bool:
+    """Conventions F and D (labels of vocabulary 4.71): a radiograph naming a frontal view without its direction; an
+    MR naming a multiparametric study."""
+    modalities, text = _modalities(row), row["description"]
+    frontal = bool(modalities & RADIOGRAPHS) and bool(FRONTAL_VIEW.search(text))
+    multiparametric = "MR" in modalities and bool(MULTIPARAMETRIC.search(text))
+    return frontal or multiparametric
+
+
 #: Each round's choice of rows, by the vocabulary version whose labels it made.
-ROUNDS: dict[str, Callable[[dict[str, str]], bool]] = {"4.62": labels_of_4_62}
+ROUNDS: dict[str, Callable[[dict[str, str]], bool]] = {"4.62": labels_of_4_62, "4.71": labels_of_4_71}
 
 
 def write_csv(path: Path, columns: list[str], rows: Iterable[dict[str, str]]) -> None:

@@ -317,13 +317,14 @@ def test_the_protocol_file_holds_every_lettered_convention_adjudication_records(
     assert re.search(r"^Protocol version: \d+", protocol, flags=re.MULTILINE)
 
 
-def test_a_relabelling_round_chooses_the_rows_its_revision_files_hold() -> None:
-    """bench/data/relabel.py's patterns for the labels of 4.62 choose exactly the rows labelled again then."""
+@pytest.mark.parametrize("round_name", ["4.62", "4.71"])
+def test_a_relabelling_round_chooses_the_rows_its_revision_files_hold(round_name: str) -> None:
+    """bench/data/relabel.py's patterns for a round's labels choose exactly the rows labelled again then."""
     from bench.data import relabel
 
-    chosen = {(r["set"], r["id"]) for r in relabel.choose("4.62")}
+    chosen = {(r["set"], r["id"]) for r in relabel.choose(round_name)}
     revised = {(labels, r["id"]) for labels in relabel.SETS
-               for path in [DATA / "annotations" / labels / "revision_vocabulary_4.62" / "annotator_a.csv"]
+               for path in [DATA / "annotations" / labels / f"revision_vocabulary_{round_name}" / "annotator_a.csv"]
                if path.exists() for r in merge_annotations.read(path)}
     assert chosen and chosen == revised
 
