@@ -757,7 +757,18 @@ def _read_text(text: str | None, header_families: Iterable[str], lexicon: Lexico
     counts = _view_counts(words, [not c for c in covered], lexicon)
     if counts is not None:
         reading.views = Views(counts.low, counts.high, reading.views.projections)
+    _count_and_obliques(reading)
     return reading
+
+
+def _count_and_obliques(reading: Reading) -> None:
+    """A frontal and a lateral view named by a count (正侧位: two views, the views implied) with obliques named apart
+    (正侧位+双斜位): the views named one by one, four."""
+    views, implied = reading.views, frozenset(reading.implied.get("projections", ()))
+    named = _count(Views(projections=implied)) if implied else None
+    if (named is not None and (views.low, views.high) == named and views.projections
+            and views.projections <= {"OBL", "OBLS"}):
+        reading.views = Views(projections=implied | views.projections)
 
 
 def _region_letters(reading: Reading, words: Sequence[str], covered: list[bool], starts: Mapping[int, Term],

@@ -1475,3 +1475,14 @@ def test_a_later_part_is_left_out_only_after_a_first_part_naming_the_exam() -> N
     assert _without_reasons("左膝关节CT平扫 胫骨平台骨折", (), lexicon) == "左膝关节CT平扫"
     assert _without_reasons("卒中绿色通道 头颅平扫+CTA", (), lexicon) == "卒中绿色通道 头颅平扫+CTA"  # no exam first
     assert _without_reasons("CT CHEST ABDOMEN", (), lexicon) == "CT CHEST ABDOMEN"  # Latin text: as it is
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CR", "颈椎正侧位+双斜位", "36331-7"),  # a frontal and a lateral view, then both obliques: four views (4.72)
+    ("DX", "颈椎双斜位+正侧位", "36331-7"),  # in either order
+    ("DX", "JINGZHUI ZHENGCEWEI+SHUANG XIEWEI", "36331-7"),
+    ("DX", "左膝关节正侧位", "26395-4"),  # alone, two views (convention F)
+    ("DX", "胸部正侧位", "36643-5"),
+])
+def test_vocabulary_4_72_readings(modality: str, description: str, code: str) -> None:
+    _assert_best_code(modality, description, code, mapped=False)
