@@ -18,7 +18,7 @@ import csv
 import math
 import re
 from collections import Counter
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
@@ -298,12 +298,12 @@ class Lexicon:
     with_not_contrast: frozenset[tuple[str, ...]] = frozenset()
     #: Words that turn the contrast word after them into "without" (NO IVCON).
     negations: frozenset[str] = frozenset()
+    #: Each region's parts (the regions it is a parent of).
+    children: dict[str, frozenset[str]] = field(default_factory=dict)
     #: Chinese words of the vocabulary (two characters or more) by each of their characters blanked (腰?: 腰椎),
     #: and each character's syllables (chinese_homophones.yaml): a wrong character of the same sound is read as
     #: the word's (腰锥: 腰椎).
     homophone_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    #: Each region's parts (the regions it is a parent of).
-    children: dict[str, frozenset[str]] = field(default_factory=dict)
     syllables: dict[str, frozenset[str]] = field(default_factory=dict)
     #: The vocabulary's one-word phrases, for words cut short by a field's length (SCREENIN).
     single_words: frozenset[str] = frozenset()
@@ -384,6 +384,15 @@ class Lexicon:
                 return level
             seen |= frontier
         return None
+
+    def as_parts(self, regions: Iterable[str], named: Collection[str]) -> set[str]:
+        """`regions` with each one whose parts (two or more) `named` holds every one of replaced by those parts (the
+        aorta, where a code names the thoracic and the abdominal aorta)."""
+        out: set[str] = set()
+        for r in regions:
+            parts = self.children.get(r, frozenset())
+            out |= parts if len(parts) > 1 and parts <= set(named) else {r}
+        return out
 
     def families(self, dicom_modality: str | None) -> tuple[str, ...]:
         if not dicom_modality:
@@ -592,8 +601,9 @@ def _view_counts(words: Sequence[str], free: Sequence[bool], lexicon: Lexicon) -
 
 
 def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon) -> Reading:
-    """One description read as Playbook attributes (no defaults applied); Chinese left unread because a character
-    was typed wrong for another of the same sound (腰锥CT: 腰椎) read again with the vocabulary's."""
+    """One description read as Playbook attributes (no defaults applied): a Chinese order's reason after the exam
+    left out (_without_reasons), and Chinese left unread because a character was typed wrong for another of the same
+    sound (腰锥CT: 腰椎) read again with the vocabulary's."""
     text = _without_reasons(text, header_families, lexicon)
     reading = _read_text(text, header_families, lexicon)
     if text and reading.unread:
@@ -1634,8 +1644,7 @@ class ProcedureMapper:
             said = set(reading.assumed.get("regions", ()))
         if not said or not p.regions or "UNSPECIFIED" in p.regions:
             return frozenset()
-        said |= {part for r in said if len(parts := self.lexicon.children.get(r, frozenset())) > 1
-                 and parts <= p.regions for part in parts}  # every part of a region said: the aorta's two
+        said |= self.lexicon.as_parts(said, p.regions)  # every part of a region said: the aorta's two
         containing = {a for r in said for a in self.lexicon.ancestors(r)}
         if p.modality in WHOLE_BODY_MODALITIES and "tumor_localization" in reading.qualifiers:
             containing.add("WHOLEBODY")  # tumour imaging of a cancer's site covers the whole body (not "PET liver")
@@ -1915,9 +1924,7 @@ class ProcedureMapper:
         if score is None:
             if len(self._region_scores) > 200_000:  # pairs of region sets: bounded, cleared when full
                 self._region_scores.clear()
-            # a region said whose parts the code names every one of is the code's (the aorta: thoracic and abdominal)
-            whole = {r for r in said if len(parts := self.lexicon.children.get(r, frozenset())) > 1 and parts <= code}
-            said = (said - whole) | {p for r in whole for p in self.lexicon.children[r]}
+            said = self.lexicon.as_parts(said, code)  # a region whose parts the code names every one of
             score = self._region_scores[key] = (self._cover(said, code) + self._cover(code, said)) / 2
         return score
 
