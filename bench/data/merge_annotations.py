@@ -78,6 +78,8 @@ WRITTEN_SETS = (
                HERE / "zh_3_adjudicated_whole_catalogue.csv", ZH_COLUMNS, "4.69"),
     WrittenSet("fourth Chinese set", HERE / "zh_descriptions_4.csv", HERE / "annotations" / "zh_4_whole_catalogue",
                HERE / "zh_4_adjudicated_whole_catalogue.csv", ZH_COLUMNS, "4.70"),
+    WrittenSet("fifth Chinese set", HERE / "zh_descriptions_5.csv", HERE / "annotations" / "zh_5_whole_catalogue",
+               HERE / "zh_5_adjudicated_whole_catalogue.csv", ZH_COLUMNS, "4.72"),
 )
 #: MIDRC's held-out rows (bench/harmonize_eval.py's split, `id` = the table's line) labelled against the whole
 #: catalogue; the whole table was adjudicated against MIDRC's codes (midrc_adjudicated.csv).
