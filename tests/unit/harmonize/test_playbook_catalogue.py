@@ -985,7 +985,7 @@ def test_c_minus_before_a_word_is_without_contrast_unless_the_spines_are_listed(
     ("CT", "CT NECK LARYNX W", "36229-3"),  # the larynx named with the neck: the larynx
     ("MR", "MRI PELVIS UTERUS W WO", "36413-3"),  # the uterus and ovaries (4.46)
     ("US", "US OVARY LEFT", "69390-3"),
-    ("MR", "子宫MR增强", "36237-6"),  # Chinese 子宫: a pelvic exam
+    ("MR", "子宫MR增强", "36265-7"),  # Chinese 子宫: the uterus (4.73; 子宫附件 stays a pelvic exam)
     ("CT", "CT SKULL BASE WO", "44112-1"),  # the skull base of other modalities than PET
     ("PT", "PETCT SKULL BASE", "58741-0"),  # a PET's: where its extent starts
     ("CT", "CT MAXILLA", "36050-3"),
@@ -1485,4 +1485,17 @@ def test_a_later_part_is_left_out_only_after_a_first_part_naming_the_exam() -> N
     ("DX", "胸部正侧位", "36643-5"),
 ])
 def test_vocabulary_4_72_readings(modality: str, description: str, code: str) -> None:
+    _assert_best_code(modality, description, code, mapped=False)
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("MR", "子宫MR平扫+增强", "36413-3"),  # the uterus's MR (4.73)
+    ("MR", "子宫附件MRI平扫+增强", "30674-6"),  # the uterus and adnexa: the pelvis
+    ("US", "子宫附件彩超（经阴道）", "24677-7"),
+    ("CT", "胸部CT平描", "29252-4"),  # 平描: 扫 typed as 描
+    ("MR", "骶尾部MR", "36059-4"),
+    ("MG", "乳腺X线引导下定位（左）", "26316-0"),  # a localization under guidance
+    ("CT", "CT尿路造影", "44115-4"),  # a CT urography named in Chinese: its phases unsaid
+])
+def test_vocabulary_4_73_readings(modality: str, description: str, code: str) -> None:
     _assert_best_code(modality, description, code, mapped=False)
