@@ -67,6 +67,7 @@ from bench.data.merge_annotations import (
     WRITTEN_SETS,
     ZH_SAMPLE,
     WrittenSet,
+    version_key,
 )
 from bench.data.merge_annotations import MIDRC_HELD_OUT_WHOLE_OUTPUT as MIDRC_HELD_OUT_WHOLE
 from bench.data.merge_annotations import OUTPUT as ADJUDICATED
@@ -115,11 +116,8 @@ LABELS = {
 def read_revisions(labels: Path, file: str) -> list[tuple[Path, list[dict[str, str]]]]:
     """Each revision's rows of `file` (labels/revision_*/file: the rows labelled again when the catalogue
     changed, bench/data/ADJUDICATION.md), oldest revision first."""
-    def version(path: Path) -> tuple[int, ...]:  # revision_vocabulary_4.13 after revision_vocabulary_4.3
-        return tuple(int(n) for n in path.name.rpartition("_")[2].split(".") if n.isdigit())
-
     revisions = []
-    for revision in sorted(labels.glob("revision_*"), key=version):
+    for revision in sorted(labels.glob("revision_*"), key=lambda path: version_key(path.name.rpartition("_")[2])):
         if (revision / file).exists():
             with (revision / file).open(encoding="utf-8", newline="") as f:
                 revisions.append((revision, list(csv.DictReader(f))))
@@ -347,8 +345,9 @@ def evaluate_written_set(written: WrittenSet, show_errors: bool, *, unseal_blind
     catalogue. Odd ids for development; even ids blind."""
     if not written.sample.exists():
         return {"skipped": f"{written.sample.name} not written yet"}
-    title = f"{written.name[0].upper()}{written.name[1:]}: descriptions the mapper gets wrong (whole catalogue)"
-    return _evaluate_odd_even(written.sample, written.output, title, show_errors, unseal_blind, CATALOGUE_SOURCES)
+    return _evaluate_odd_even(written.sample, written.output,
+                              f"{written.title}: descriptions the mapper gets wrong (whole catalogue)", show_errors,
+                              unseal_blind, CATALOGUE_SOURCES)
 
 
 def _evaluate_odd_even(sample: Path, adjudicated: Path, title: str, show_errors: bool, unseal_blind: bool,
@@ -913,8 +912,7 @@ def main(argv: list[str] | None = None) -> int:
     _print_odd_even("Chinese exam names in pinyin over the whole catalogue", pinyin)
     for written in WRITTEN_SETS:
         report[written.annotations.name] = evaluate_written_set(written, args.errors, unseal_blind=args.unseal_blind)
-        name = f"{written.name[0].upper()}{written.name[1:]}"
-        _print_odd_even(f"{name} (written after {written.frozen} was frozen) over the whole catalogue",
+        _print_odd_even(f"{written.title} (written after {written.frozen} was frozen) over the whole catalogue",
                         report[written.annotations.name])
     idc = report["idc"] = evaluate_idc(args.errors, unseal_blind=args.unseal_blind)
     halves = idc.get("parts", {})

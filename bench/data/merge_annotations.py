@@ -66,6 +66,16 @@ class WrittenSet(NamedTuple):
     columns: list[str]
     frozen: str  # the vocabulary version frozen when it was written and labelled
 
+    @property
+    def title(self) -> str:
+        """The set's name as a report's line begins it."""
+        return self.name[0].upper() + self.name[1:]
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """A vocabulary version as a sort key (4.13 after 4.3)."""
+    return tuple(int(part) for part in version.split(".") if part.isdigit())
+
 
 #: The sets written later than the first Chinese and pinyin sets.
 WRITTEN_SETS = (

@@ -26,7 +26,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from bench.data.merge_annotations import FRESH_SETS, UNMAPPED_ANNOTATIONS, WRITTEN_SETS, ZH_ANNOTATIONS, read  # noqa: E402
+from bench.data.merge_annotations import (  # noqa: E402
+    FRESH_SETS,
+    UNMAPPED_ANNOTATIONS,
+    WRITTEN_SETS,
+    ZH_ANNOTATIONS,
+    read,
+    version_key,
+)
 
 ANNOTATIONS = HERE / "annotations"
 CATALOGUE = HERE / "labelled_catalogue.txt"
@@ -94,16 +101,12 @@ def write_csv(path: Path, columns: list[str], rows: Iterable[dict[str, str]]) ->
         writer.writerows(rows)
 
 
-def _version(name: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in name.split("."))
-
-
 def choose(round_name: str) -> list[dict[str, str]]:
     """The rows of every whole-catalogue set the round concerns, set by set in the samples' order."""
     concerns = ROUNDS[round_name]
     chosen: list[dict[str, str]] = []
     for labels, sample in SETS.items():
-        if labels in LABELLED_AT and _version(LABELLED_AT[labels]) >= _version(round_name):
+        if labels in LABELLED_AT and version_key(LABELLED_AT[labels]) >= version_key(round_name):
             continue
         seen: set[str] = set()
         for row in read(sample):

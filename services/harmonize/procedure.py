@@ -490,6 +490,10 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         for syllable, chars in (spec.get("syllables") or {}).items():
             for ch in str(chars):
                 syllables.setdefault(ch, set()).add(str(syllable))
+    children: dict[str, set[str]] = {}
+    for region, ps in parents.items():
+        for parent in ps:
+            children.setdefault(parent, set()).add(region)
     homophone_words: dict[str, set[str]] = {}
     for word in {*entries, *entries_of("silent_words")}:
         word = str(word)
@@ -526,8 +530,7 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         with_not_contrast=frozenset(tuple(tokens(str(w))) for w in raw.get("with_not_contrast", ())),
         negations=word_list("negations"),
         homophone_words={k: tuple(sorted(v)) for k, v in homophone_words.items()},
-        children={r: frozenset(c for c, ps in parents.items() if r in ps) for r in parents
-                  if any(r in ps for ps in parents.values())},
+        children={r: frozenset(c) for r, c in children.items()},
         syllables={ch: frozenset(v) for ch, v in syllables.items()},
         single_words=single_words,
         single_words_by_stem={stem: tuple(ws) for stem, ws in by_stem.items()},
