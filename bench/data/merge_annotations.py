@@ -77,7 +77,7 @@ def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split(".") if part.isdigit())
 
 
-#: The sets written later than the first Chinese and pinyin sets.
+#: The sets written later than the first Chinese and pinyin sets (English ones too).
 WRITTEN_SETS = (
     WrittenSet("second Chinese set", HERE / "zh_descriptions_2.csv", HERE / "annotations" / "zh_2_whole_catalogue",
                HERE / "zh_2_adjudicated_whole_catalogue.csv", ZH_COLUMNS, "4.68"),
@@ -90,6 +90,8 @@ WRITTEN_SETS = (
                HERE / "zh_4_adjudicated_whole_catalogue.csv", ZH_COLUMNS, "4.70"),
     WrittenSet("fifth Chinese set", HERE / "zh_descriptions_5.csv", HERE / "annotations" / "zh_5_whole_catalogue",
                HERE / "zh_5_adjudicated_whole_catalogue.csv", ZH_COLUMNS, "4.72"),
+    WrittenSet("first English set", HERE / "en_descriptions_1.csv", HERE / "annotations" / "en_1_whole_catalogue",
+               HERE / "en_1_adjudicated_whole_catalogue.csv", ZH_COLUMNS, "4.73"),
 )
 #: MIDRC's held-out rows (bench/harmonize_eval.py's split, `id` = the table's line) labelled against the whole
 #: catalogue; the whole table was adjudicated against MIDRC's codes (midrc_adjudicated.csv).
