@@ -245,6 +245,8 @@ MIN_MISTYPED_WORD = 6
 #: A word one letter shorter is read so only for the slips least likely to make another word: a letter missing,
 #: or one struck on a neighbouring key (BREAT, RIFHT; not LEVEL for LEVER, TRUNC for TRUNK).
 MIN_SLIPPED_WORD = MIN_MISTYPED_WORD - 1
+#: A four-letter word is read as a vocabulary word only with two neighbours swapped, its first letter kept (HAED).
+MIN_SWAPPED_WORD = 4
 #: A Chinese word typed with a wrong character of the same sound is read inside a longer unread run when it has
 #: at least this many characters (and at the run's start or end).
 MIN_HOMOPHONE_PART = 3
@@ -1044,9 +1046,13 @@ def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
                 and (modality_inside := _modality_inside(word, lexicon))):
             completed += modality_inside  # PENQCTZENGQ: a vocabulary word, the modality, vocabulary words
             continue
-        if (len(word) < MIN_CUT_WORD or is_cjk(word) or word in lexicon.words_read_as_they_are
-                or word in lexicon.phrases or not word.isalpha()
-                or (i + 1 < len(words) and word + words[i + 1] in lexicon.phrases)):
+        known = (is_cjk(word) or word in lexicon.words_read_as_they_are or word in lexicon.phrases
+                 or not word.isalpha() or (i + 1 < len(words) and word + words[i + 1] in lexicon.phrases))
+        if len(word) == MIN_SWAPPED_WORD and not known and word not in lexicon.silent_words:
+            swapped = _swapped(word, lexicon)
+            completed.append(swapped[0] if len(swapped) == 1 else word)  # HAED: HEAD
+            continue
+        if len(word) < MIN_CUT_WORD or known:
             completed.append(word)
             continue
         pairs = _fewest(_glued_words(word, lexicon))

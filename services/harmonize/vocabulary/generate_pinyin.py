@@ -40,7 +40,7 @@ GB2312_LEVEL_1 = range(0xB0A1, 0xD7FA)
 SINGLE_CHARACTERS = frozenset("左右双")
 #: An anatomy word of one character is kept when its pinyin has this many letters, unless it is one of these.
 MIN_SINGLE_ANATOMY = 3
-SINGLE_ANATOMY_LEFT_OUT = frozenset({"NAO", "HOU", "WEI"})
+SINGLE_ANATOMY_LEFT_OUT = frozenset({"HOU", "WEI"})
 #: The field's reading of characters pypinyin reads otherwise in some words (颈椎: JINGZHUI, not JINGCHUI).
 READINGS = {"椎": "ZHUI"}
 WORD_LISTS = ("silent_words",)

@@ -34,7 +34,7 @@ def _assert_best_code(modality: str, description: str, code: str, *, mapped: boo
     ("CT", "CT ENTEROGRAPHY DONE AT AN OUTSIDE HOSPITAL", "72250-4"),  # CT Small bowel W contrast PO and IV
     ("CT", "ABDOMEN^ENTEROGRAPHY (ADULT)", "72250-4"),
     ("MR", "前列腺多参数MRI(mpMRI)", "30675-3"),  # MR Prostate (4.70: contrast is said apart, rule 2)
-    ("CT", "头颅CT灌注成像（CTP）", "39142-5"),  # CT perfusion Head W contrast IV
+    ("CT", "头颅CT灌注成像（CTP）", "24728-8"),  # CT perfusion Head (its contrast unsaid: the W code fits too, 4.74)
     ("CR", "HAND RIGHT 3 VIEWS MIN", "47371-0"),  # XR Hand - right GE 3 Views
     ("MR", "MRI P SHOULDER W, RT", "36254-1"),  # W before the side is contrast: MR Shoulder - right W contrast IV
     ("CT", "上腹部CT平扫(肝胆胰脾)", "36424-0"),  # liver, gallbladder, pancreas and spleen: CT Abdomen WO contrast
@@ -778,7 +778,8 @@ def test_the_generated_pinyin_is_current_and_left_out_words_stay_out() -> None:
     assert generate_pinyin.main(["--check"]) == 0
     assert generate_pinyin.spelling("颈椎") == "JINGZHUI"  # corrected reading
     lexicon = READER.lexicon
-    assert lexicon.phrases.find(["NAO"]) == [] and lexicon.phrases.find(["FU"]) == []
+    assert lexicon.phrases.find(["HOU"]) == [] and lexicon.phrases.find(["FU"]) == []
+    assert lexicon.phrases.find(["NAO"])  # 脑 alone read in pinyin since 4.74
 
 
 def test_midrc_ctpt_is_a_study_of_ct_and_pt_series() -> None:
@@ -1499,3 +1500,33 @@ def test_vocabulary_4_72_readings(modality: str, description: str, code: str) ->
 ])
 def test_vocabulary_4_73_readings(modality: str, description: str, code: str) -> None:
     _assert_best_code(modality, description, code, mapped=False)
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("PT", "PET CT FDG ONCOLOGY", "44136-0"),  # a PET naming no region: not assumed the whole body (4.74)
+    ("PT", "PET CT WHOLE BODY FDG", "81555-5"),  # the whole body said
+    ("MR", "MRI BREAST IMPLANTS WITHOUT CONTRAST", "69191-5"),  # the breast named with its implant
+    ("DX", "XR CHEST AND ABDOMEN PORTABLE", "42269-1"),  # a bedside chest with the abdomen: no view count assumed
+    ("CT", "CT HAED W CONTRAST", "24727-0"),  # a four-letter word, two neighbours swapped
+    ("XA", "IR PORT PLACEMENT", "86407-4"),  # a venous access line placed under fluoroscopy
+    ("CT", "CT PNS", "30588-8"),  # the paranasal sinuses
+    ("MR", "MRI BRAIN LIMITED DWI ONLY", "36105-5"),  # a diffusion series alone: without contrast
+    ("CT", "CT PERFUSION HEAD", "24728-8"),  # a perfusion CT's contrast unsaid: the code silent on it first
+    ("MR", "MR FIBROIDS", "42301-2"),  # fibroids: the uterus where no region is said...
+    ("MR", "MRI PELVIS FIBROID MAPPING", "24867-4"),  # ... the pelvis where it is
+    ("MR", "CMR VIABILITY", "24748-6"),  # cardiac MR
+    ("CT", "CT TORSION STUDY LOWER LIMBS", "35971-1"),  # femoral and tibial version: the lower extremity
+    ("CT", "NAO CT PINGSAO", "30799-1"),  # 脑 alone in pinyin
+])
+def test_vocabulary_4_74_readings(modality: str, description: str, code: str) -> None:
+    _assert_best_code(modality, description, code, mapped=False)
+
+
+def test_a_four_letter_word_is_read_only_with_two_neighbours_swapped() -> None:
+    from services.harmonize.procedure import _complete_cut_words
+
+    lexicon = default_lexicon()
+    assert _complete_cut_words(["CT", "HAED"], lexicon) == ["CT", "HEAD"]
+    assert _complete_cut_words(["CT", "HEDA"], lexicon) == ["CT", "HEAD"]  # the last two swapped
+    assert _complete_cut_words(["CT", "EHAD"], lexicon) == ["CT", "EHAD"]  # not the first letter
+    assert _complete_cut_words(["XR", "HAND"], lexicon) == ["XR", "HAND"]  # a vocabulary word as it is
