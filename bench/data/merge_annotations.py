@@ -92,6 +92,8 @@ WRITTEN_SETS = (
                HERE / "zh_5_adjudicated_whole_catalogue.csv", ZH_COLUMNS, "4.72"),
     WrittenSet("first English set", HERE / "en_descriptions_1.csv", HERE / "annotations" / "en_1_whole_catalogue",
                HERE / "en_1_adjudicated_whole_catalogue.csv", ZH_COLUMNS, "4.73"),
+    WrittenSet("second English set", HERE / "en_descriptions_2.csv", HERE / "annotations" / "en_2_whole_catalogue",
+               HERE / "en_2_adjudicated_whole_catalogue.csv", ZH_COLUMNS, "4.74"),
 )
 #: MIDRC's held-out rows (bench/harmonize_eval.py's split, `id` = the table's line) labelled against the whole
 #: catalogue; the whole table was adjudicated against MIDRC's codes (midrc_adjudicated.csv).
