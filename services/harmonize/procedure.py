@@ -387,6 +387,12 @@ class Lexicon:
             seen |= frontier
         return None
 
+    def made_of_parts(self, region: str) -> bool:
+        """Whether `region` is two or more parts that each lie in another region too (the aorta: its thoracic part
+        in the chest, its abdominal part in the abdomen)."""
+        parts = self.children.get(region, frozenset())
+        return len(parts) > 1 and all(len(self.anatomy_parents.get(c, ())) > 1 for c in parts)
+
     def as_parts(self, regions: Iterable[str], named: Collection[str]) -> set[str]:
         """`regions` with each one whose parts (two or more) `named` holds every one of replaced by those parts (the
         aorta, where a code names the thoracic and the abdominal aorta)."""
@@ -1227,9 +1233,12 @@ def refine_regions(reading: Reading, lexicon: Lexicon) -> None:
     for narrow, wider in lexicon.narrowing_regions.items():
         if narrow in reading.regions:
             reading.regions -= wider
-    for narrower in (set(reading.implied.get("regions", ())), reading.narrowed):
+    for narrower, whole_stays in ((set(reading.implied.get("regions", ())), False), (reading.narrowed, True)):
         if reading.regions and narrower:
-            inside = {r for r in narrower if lexicon.ancestors(r) & reading.regions}
+            # a narrowing word does not narrow a region made of parts said whole (AORTA DISSECTION: the whole aorta)
+            inside = {r for r in narrower
+                      if {a for a in lexicon.ancestors(r) & reading.regions
+                          if not (whole_stays and lexicon.made_of_parts(a))}}
             if inside:
                 covered = {a for r in inside for a in lexicon.ancestors(r)}
                 reading.regions = (reading.regions - covered) | inside
@@ -1704,12 +1713,14 @@ class ProcedureMapper:
             reading.regions = set(shared)
 
     def _named_together(self, regions: set[str], families: frozenset[str]) -> bool:
-        """A region with parts examined as regions of their own that codes of the catalogue name together (brain
-        and internal auditory canal, head and temporal bone), codes of a modality the series may be (any when
-        none is known): kept as said, not reduced to the part."""
+        """A region with parts examined as regions of their own, or regions holding a part in common, that codes of
+        the catalogue name together (brain and internal auditory canal, head and temporal bone, maxilla and
+        mandible), codes of a modality the series may be (any when none is known): kept as said, not reduced to
+        the part."""
         parts = {r for r in regions if self.lexicon.ancestors(r) & regions}
-        if not parts or not parts <= self.lexicon.own_regions:
-            return False
+        shared = not parts and len(regions) > 1 and any(self.lexicon.common_parts.get(r) for r in regions)
+        if not shared and (not parts or not parts <= self.lexicon.own_regions):
+            return False  # (shared: regions holding a part in common, named together: the maxilla and mandible)
         named = frozenset(regions)
         if not families:
             return named in self._region_sets
@@ -1804,6 +1815,14 @@ class ProcedureMapper:
             keeper = next((i for i, (p, sc) in enumerate(scored[1:RERANKED], start=1)
                            if not sc.contradicted and ("UNSPECIFIED" not in p.regions or not reading.regions)
                            and not self.dropped(reading, p) & kept), None)
+            if keeper is not None:
+                scored.insert(0, scored.pop(keeper))
+        # so does one that keeps the breathing or stress phases said ("HRCT CHEST INSP/EXP": the inspiration and
+        # expiration code before the chest's without contrast that a high-resolution CT implies)
+        if scored and reading.timing and not reading.timing <= scored[0][0].timing:
+            keeper = next((i for i, (p, sc) in enumerate(scored[1:RERANKED], start=1)
+                           if not sc.contradicted and reading.timing <= p.timing
+                           and not self.dropped(reading, p) - self.dropped(reading, scored[0][0])), None)
             if keeper is not None:
                 scored.insert(0, scored.pop(keeper))
         return scored

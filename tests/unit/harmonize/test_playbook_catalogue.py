@@ -1530,3 +1530,34 @@ def test_a_four_letter_word_is_read_only_with_two_neighbours_swapped() -> None:
     assert _complete_cut_words(["CT", "HEDA"], lexicon) == ["CT", "HEAD"]  # the last two swapped
     assert _complete_cut_words(["CT", "EHAD"], lexicon) == ["CT", "EHAD"]  # not the first letter
     assert _complete_cut_words(["XR", "HAND"], lexicon) == ["XR", "HAND"]  # a vocabulary word as it is
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "CT HEAD + C-SPINE WO", "82690-9"),  # + C-SPINE: the cervical spine, not C+ (4.75)
+    ("CT", "CT MAXILLA AND MANDIBLE", "36049-5"),  # two regions a code names together, not their common part
+    ("CT", "CT DENTAL MAXILLA/MANDIBLE", "36049-5"),  # dental: the teeth only where no region is said
+    ("CT", "CT DENTAL", "79095-6"),
+    ("CT", "CT LA/PV PRE-ABLATION", "87839-7"),  # the left atrium and pulmonary veins before an ablation
+    ("PT", "PET-CT FDG HALF BODY", "81554-8"),  # a PET's half body: the skull base to the mid-thigh
+    ("CT", "CT CHEST HI RES W/ EXP", "29252-4"),  # W EXP: expiration, not contrast
+    ("CT", "CT CHEST INSPIRATION EXPIRATION", "89860-1"),
+    ("CR", "XR BABYGRAM", "42269-1"),  # a newborn's chest and abdomen
+    ("MG", "MAMMO CALLBACK LT", "26347-5"),  # a recall from screening: diagnostic
+    ("MG", "MG SYMPTOMATIC BILATERAL", "26346-7"),
+    ("CT", "CTA EVAR F/U", "82677-6"),  # an endovascular repair's follow-up: the abdominal aorta
+    ("DX", "XR ACUTE ABD SERIES", "83017-4"),  # the abdomen supine and upright, and a chest view
+    ("MR", "MRI BRAIN W/WO CONTRAST METS SRS PLANNING", "44122-0"),  # radiosurgery planning: a localization
+    ("CT", "CT TRAUMA PAN SCAN", "46305-9"),  # the whole body
+    ("NM", "NM DATSCAN", "39638-2"),  # ioflupane I-123 SPECT of the brain
+    ("CT", "CTA AORTA DISSECTION PROTOCOL", "36141-0"),  # the aorta said whole stays whole
+    ("CT", "CT TAVR PROTOCOL", "58744-4"),  # a valve replacement planned, no region: the heart
+    ("CT", "C/A/P TAVR OP", "86983-4"),  # with its access route's regions: their angiogram
+])
+def test_vocabulary_4_75_readings(modality: str, description: str, code: str) -> None:
+    _assert_best_code(modality, description, code, mapped=False)
+
+
+def test_a_dissection_narrows_the_chest_not_the_aorta_said_whole() -> None:
+    reading = READER.read("CT", ["CTA CHEST DISSECTION"])[0]
+    assert reading.regions == {"THORACIC_AORTA"}
+    assert READER.lexicon.made_of_parts("AORTA") and not READER.lexicon.made_of_parts("CHEST")

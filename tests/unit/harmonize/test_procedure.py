@@ -156,7 +156,8 @@ def test_vocabulary_2_2_readings(modality: str, description: str, loinc: str) ->
     [("CR", "XR LEFT HAND 1-2 VIEWS", "36630-2"),  # "2 Views" states a count the text leaves open
      ("DX", "XR CHEST 2 OR 3 VIEWS", "30745-4"),
      ("CR", "ABDOMEN SERIES FLAT AND ERECT", "24798-1"),  # a series whose two views are named
-     ("CR", "ACUTE ABDOMINAL SERIES", "37636-8"),  # a series whose views are not named
+     ("CR", "ABDOMINAL SERIES", "37636-8"),  # a series whose views are not named (the acute abdomen series names
+     # a chest view and the abdomen supine and upright since 4.75)
      ("CT", "CT ABDOMEN HEMATURIA PROTOCOL", "36267-3")],  # a hematuria CT is a urogram
 )
 def test_vocabulary_2_3_readings(modality: str, description: str, loinc: str) -> None:
