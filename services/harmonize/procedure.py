@@ -18,7 +18,7 @@ import csv
 import math
 import re
 from collections import Counter
-from collections.abc import Collection, Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
@@ -1236,9 +1236,8 @@ def refine_regions(reading: Reading, lexicon: Lexicon) -> None:
     for narrower, whole_stays in ((set(reading.implied.get("regions", ())), False), (reading.narrowed, True)):
         if reading.regions and narrower:
             # a narrowing word does not narrow a region made of parts said whole (AORTA DISSECTION: the whole aorta)
-            inside = {r for r in narrower
-                      if {a for a in lexicon.ancestors(r) & reading.regions
-                          if not (whole_stays and lexicon.made_of_parts(a))}}
+            inside = {r for r in narrower if any(not (whole_stays and lexicon.made_of_parts(a))
+                                                 for a in lexicon.ancestors(r) & reading.regions)}
             if inside:
                 covered = {a for r in inside for a in lexicon.ancestors(r)}
                 reading.regions = (reading.regions - covered) | inside
@@ -1436,6 +1435,15 @@ def read_catalogue(directory: Path = VOCABULARY_DIR, sources: Iterable[str] = CA
 
 
 # ---------------------------------------------------------------- scoring
+
+
+def _promote(scored: list[tuple[Procedure, Score]], keeps: Callable[[Procedure], bool]) -> None:
+    """Move the first of the closest codes after the best (RERANKED) that keeps what `keeps` asks, and that the
+    description does not contradict, to the front."""
+    keeper = next((i for i, (p, sc) in enumerate(scored[1:RERANKED], start=1) if not sc.contradicted and keeps(p)),
+                  None)
+    if keeper is not None:
+        scored.insert(0, scored.pop(keeper))
 
 
 @dataclass(frozen=True)
@@ -1812,19 +1820,14 @@ class ProcedureMapper:
         # drops it ("CTA Thoracic Aorta" before "CT Thoracic Aorta W contrast IV" for a thoracic aneurysm CTA)
         kept = reading.qualifiers | {"PET"}  # and a PET/CT's PET ("PET-CT NATIV": "PT", not "CT ... WO contrast")
         if scored and self.dropped(reading, scored[0][0]) & kept:
-            keeper = next((i for i, (p, sc) in enumerate(scored[1:RERANKED], start=1)
-                           if not sc.contradicted and ("UNSPECIFIED" not in p.regions or not reading.regions)
-                           and not self.dropped(reading, p) & kept), None)
-            if keeper is not None:
-                scored.insert(0, scored.pop(keeper))
+            _promote(scored, lambda p: ("UNSPECIFIED" not in p.regions or not reading.regions)
+                     and not self.dropped(reading, p) & kept)
         # so does one that keeps the breathing or stress phases said ("HRCT CHEST INSP/EXP": the inspiration and
         # expiration code before the chest's without contrast that a high-resolution CT implies)
         if scored and reading.timing and not reading.timing <= scored[0][0].timing:
-            keeper = next((i for i, (p, sc) in enumerate(scored[1:RERANKED], start=1)
-                           if not sc.contradicted and reading.timing <= p.timing
-                           and not self.dropped(reading, p) - self.dropped(reading, scored[0][0])), None)
-            if keeper is not None:
-                scored.insert(0, scored.pop(keeper))
+            dropped_by_best = self.dropped(reading, scored[0][0])
+            _promote(scored, lambda p: reading.timing <= p.timing
+                     and not self.dropped(reading, p) - dropped_by_best)
         return scored
 
     def _score(self, reading: Reading, p: Procedure, modality: str | None) -> Score:
