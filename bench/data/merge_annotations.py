@@ -77,7 +77,7 @@ def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split(".") if part.isdigit())
 
 
-#: The sets written later than the first Chinese and pinyin sets (English ones too).
+#: The sets written later than the first Chinese and pinyin sets (English and European ones too).
 WRITTEN_SETS = (
     WrittenSet("second Chinese set", HERE / "zh_descriptions_2.csv", HERE / "annotations" / "zh_2_whole_catalogue",
                HERE / "zh_2_adjudicated_whole_catalogue.csv", ZH_COLUMNS, "4.68"),
@@ -94,6 +94,8 @@ WRITTEN_SETS = (
                HERE / "en_1_adjudicated_whole_catalogue.csv", ZH_COLUMNS, "4.73"),
     WrittenSet("second English set", HERE / "en_descriptions_2.csv", HERE / "annotations" / "en_2_whole_catalogue",
                HERE / "en_2_adjudicated_whole_catalogue.csv", ZH_COLUMNS, "4.74"),
+    WrittenSet("first European set", HERE / "eu_descriptions_1.csv", HERE / "annotations" / "eu_1_whole_catalogue",
+               HERE / "eu_1_adjudicated_whole_catalogue.csv", ZH_COLUMNS, "4.75"),
 )
 #: MIDRC's held-out rows (bench/harmonize_eval.py's split, `id` = the table's line) labelled against the whole
 #: catalogue; the whole table was adjudicated against MIDRC's codes (midrc_adjudicated.csv).
