@@ -1534,6 +1534,7 @@ def test_a_four_letter_word_is_read_only_with_two_neighbours_swapped() -> None:
 
 @pytest.mark.parametrize(("modality", "description", "code"), [
     ("CT", "CT HEAD + C-SPINE WO", "82690-9"),  # + C-SPINE: the cervical spine, not C+ (4.75)
+    ("CT", "CHEST (THORAX) +C-CT", "24628-0"),  # +C then the modality: with contrast (4.76)
     ("CT", "CT MAXILLA AND MANDIBLE", "36049-5"),  # two regions a code names together, not their common part
     ("CT", "CT DENTAL MAXILLA/MANDIBLE", "36049-5"),  # dental: the teeth only where no region is said
     ("CT", "CT DENTAL", "79095-6"),
@@ -1561,3 +1562,33 @@ def test_a_dissection_narrows_the_chest_not_the_aorta_said_whole() -> None:
     reading = READER.read("CT", ["CTA CHEST DISSECTION"])[0]
     assert reading.regions == {"THORACIC_AORTA"}
     assert READER.lexicon.made_of_parts("AORTA") and not READER.lexicon.made_of_parts("CHEST")
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("MR", "MRT Knie li.", "26257-6"),  # German re./li. (4.76)
+    ("CT", "DT hjärna utan kontrast", "30799-1"),  # Swedish
+    ("CT", "CT hrudníku s k.l.", "24628-0"),  # Czech: s kontrastní látkou
+    ("CT", "Pään TT natiivi", "30799-1"),  # Finnish
+    ("MR", "Térd MR jobb", "26258-4"),  # Hungarian
+    ("CT", "Mellkas CT kontrasztanyaggal", "24628-0"),
+    ("DX", "OSG re. 2 Eb.", "26387-1"),  # oberes Sprunggelenk in two planes
+    ("CT", "TC TORACE-ADDOME CON E SENZA MDC", "42277-4"),  # Italian: with and without contrast
+    ("CT", "CT Thorax LAE-Ausschluss", "79077-4"),  # a pulmonary embolism ruled out
+    ("XA", "Koronarangiographie", "37174-0"),
+    ("CT", "Angio-TDM TSA et polygone de Willis", "37498-3"),  # the supra-aortic trunks and the circle of Willis
+    ("NM", "Skelettszintigraphie Ganzkörper", "39818-0"),
+    ("MG", "Mammographie bilatérale de dépistage", "26175-0"),
+    ("US", "Hüftsonographie nach Graf bds.", "26250-1"),
+    ("RF", "Tránsito esofagogastroduodenal", "42459-8"),
+    ("MR", "RM spalla sx", "26268-3"),
+    ("CR", "Hand rechts 2 richtingen", "26390-5"),  # Dutch: two views
+    ("CT", "CT CWK", "24932-6"),  # cervicale wervelkolom
+    ("DX", "Keuhkokuva", "30745-4"),  # a Finnish chest radiograph
+    ("PT", "PET-TC FDG cuerpo entero", "81555-5"),
+    ("CR", "Radiographie du thorax face + profil", "36643-5"),  # face et profil: two views
+    ("CR", "RADIO THORAX FACE", "36554-4"),  # de face: one frontal view
+    ("DX", "Rx columna lumbar AP/L", "24970-6"),
+    ("CT", "CT FACE", "24696-7"),  # in English the face stays a region
+])
+def test_vocabulary_4_76_readings(modality: str, description: str, code: str) -> None:
+    _assert_best_code(modality, description, code, mapped=False)
