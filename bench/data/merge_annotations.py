@@ -77,25 +77,24 @@ def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split(".") if part.isdigit())
 
 
+def _written(name: str, sample: str, labels: str, frozen: str, columns: list[str] = ZH_COLUMNS) -> WrittenSet:
+    """A written set whose files follow the names of the sets written later: `<labels>_whole_catalogue/` and
+    `<labels>_adjudicated_whole_catalogue.csv`."""
+    return WrittenSet(name, HERE / sample, HERE / "annotations" / f"{labels}_whole_catalogue",
+                      HERE / f"{labels}_adjudicated_whole_catalogue.csv", columns, frozen)
+
+
 #: The sets written later than the first Chinese and pinyin sets (English and European ones too).
 WRITTEN_SETS = (
-    WrittenSet("second Chinese set", HERE / "zh_descriptions_2.csv", HERE / "annotations" / "zh_2_whole_catalogue",
-               HERE / "zh_2_adjudicated_whole_catalogue.csv", ZH_COLUMNS, "4.68"),
-    WrittenSet("second pinyin set", HERE / "pinyin_descriptions_2.csv",
-               HERE / "annotations" / "pinyin_2_whole_catalogue", HERE / "pinyin_2_adjudicated_whole_catalogue.csv",
-               PINYIN_COLUMNS, "4.69"),
-    WrittenSet("third Chinese set", HERE / "zh_descriptions_3.csv", HERE / "annotations" / "zh_3_whole_catalogue",
-               HERE / "zh_3_adjudicated_whole_catalogue.csv", ZH_COLUMNS, "4.69"),
-    WrittenSet("fourth Chinese set", HERE / "zh_descriptions_4.csv", HERE / "annotations" / "zh_4_whole_catalogue",
-               HERE / "zh_4_adjudicated_whole_catalogue.csv", ZH_COLUMNS, "4.70"),
-    WrittenSet("fifth Chinese set", HERE / "zh_descriptions_5.csv", HERE / "annotations" / "zh_5_whole_catalogue",
-               HERE / "zh_5_adjudicated_whole_catalogue.csv", ZH_COLUMNS, "4.72"),
-    WrittenSet("first English set", HERE / "en_descriptions_1.csv", HERE / "annotations" / "en_1_whole_catalogue",
-               HERE / "en_1_adjudicated_whole_catalogue.csv", ZH_COLUMNS, "4.73"),
-    WrittenSet("second English set", HERE / "en_descriptions_2.csv", HERE / "annotations" / "en_2_whole_catalogue",
-               HERE / "en_2_adjudicated_whole_catalogue.csv", ZH_COLUMNS, "4.74"),
-    WrittenSet("first European set", HERE / "eu_descriptions_1.csv", HERE / "annotations" / "eu_1_whole_catalogue",
-               HERE / "eu_1_adjudicated_whole_catalogue.csv", ZH_COLUMNS, "4.75"),
+    _written("second Chinese set", "zh_descriptions_2.csv", "zh_2", "4.68"),
+    _written("second pinyin set", "pinyin_descriptions_2.csv", "pinyin_2", "4.69", PINYIN_COLUMNS),
+    _written("third Chinese set", "zh_descriptions_3.csv", "zh_3", "4.69"),
+    _written("fourth Chinese set", "zh_descriptions_4.csv", "zh_4", "4.70"),
+    _written("fifth Chinese set", "zh_descriptions_5.csv", "zh_5", "4.72"),
+    _written("first English set", "en_descriptions_1.csv", "en_1", "4.73"),
+    _written("second English set", "en_descriptions_2.csv", "en_2", "4.74"),
+    _written("first European set", "eu_descriptions_1.csv", "eu_1", "4.75"),
+    _written("second European set", "eu_descriptions_2.csv", "eu_2", "4.76"),
 )
 #: MIDRC's held-out rows (bench/harmonize_eval.py's split, `id` = the table's line) labelled against the whole
 #: catalogue; the whole table was adjudicated against MIDRC's codes (midrc_adjudicated.csv).
