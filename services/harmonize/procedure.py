@@ -309,6 +309,9 @@ class Lexicon:
     syllables: dict[str, frozenset[str]] = field(default_factory=dict)
     #: The vocabulary's one-word phrases, for words cut short by a field's length (SCREENIN).
     single_words: frozenset[str] = frozenset()
+    #: The words of MIN_MISTYPED_WORD letters or more of the phrases of several words (ADDOME COMPLETO: COMPLETO,
+    #: not COMPLETE; a shorter one may still be a word cut short: INTRA, INTRAOP).
+    phrase_words: frozenset[str] = frozenset()
     #: The one-word phrases of MIN_CUT_WORD letters or more, by their first MIN_CUT_WORD letters.
     single_words_by_stem: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: The one-word phrases of MIN_MISTYPED_WORD - 1 letters or more, by each of their one-letter deletions.
@@ -331,8 +334,9 @@ class Lexicon:
     @cached_property
     def words_read_as_they_are(self) -> frozenset[str]:
         """Words never completed or corrected to another (CONTR is contrast cut short, not CONTRALATERAL):
-        one-word phrases, with, contrast, negation and silent words."""
-        return self.single_words | self.with_words | self.contrast_words | self.negations | self.silent_words
+        one-word phrases, the words of longer ones, with, contrast, negation and silent words."""
+        return (self.single_words | self.phrase_words | self.with_words | self.contrast_words | self.negations
+                | self.silent_words)
 
     @cached_property
     def phrases_apart(self) -> tuple[tuple[tuple[str, ...], bool], ...]:
@@ -467,6 +471,10 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         if len(w) >= MIN_MISTYPED_WORD - 1 and w.isalpha():
             for i in range(len(w)):
                 by_deletion.setdefault(w[:i] + w[i + 1:], set()).add(w)
+    # (not a word a one-word phrase begins with: PULMONAR, in EMBOLIA PULMONAR, is also PULMONARY cut short)
+    phrase_words = frozenset(w for ws in (tokens(k) for k in entries) if len(ws) > 1 for w in ws
+                             if w.isalpha() and len(w) >= MIN_MISTYPED_WORD
+                             and not any(s != w and s.startswith(w) for s in by_stem.get(w[:MIN_CUT_WORD], ())))
     modality_prefixes = word_list("modality_prefixes")
     if stray := {w for w in modality_prefixes if not any(set(t.means) == {"modality"} for t in entries.get(w, ()))}:
         raise VocabularyError(f"{TERMS_FILE}: modality_prefixes {sorted(stray)} name no modality")
@@ -541,6 +549,7 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         children={r: frozenset(c) for r, c in children.items()},
         syllables={ch: frozenset(v) for ch, v in syllables.items()},
         single_words=single_words,
+        phrase_words=phrase_words,
         single_words_by_stem={stem: tuple(ws) for stem, ws in by_stem.items()},
         single_words_by_deletion={d: tuple(sorted(ws)) for d, ws in by_deletion.items()},
     )

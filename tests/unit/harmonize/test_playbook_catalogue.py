@@ -1592,3 +1592,28 @@ def test_a_dissection_narrows_the_chest_not_the_aorta_said_whole() -> None:
 ])
 def test_vocabulary_4_76_readings(modality: str, description: str, code: str) -> None:
     _assert_best_code(modality, description, code, mapped=False)
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "Pea KT ilma kontrastita", "30799-1"),  # a phrase's word not corrected to another word (4.77)
+    ("CT", "TC ADDOME COMPLETO SENZA E CON MDC", "42274-1"),  # COMPLETO, not COMPLETE
+    ("MR", "MR ledvene hrbtenice", "24968-0"),
+    ("CT", "CT PULMNARY ANGIO", "36147-7"),  # a slip outside the phrases still read
+    ("MR", "RMN genou D", "26258-4"),  # D: droit, after the anatomy
+    ("MR", "RM HOMBRO IZQDO.", "26268-3"),
+    ("MR", "MRT Schädel nativ + KM", "24587-8"),  # nativ + KM: without and with
+    ("CT", "Torace^01_TORACE_MDC (Adulto)", "24628-0"),  # MDC: mezzo di contrasto
+    ("CT", "TC de tórax baja dosis", "29252-4"),  # low dose: the chest without contrast (convention H)
+    ("CT", "Biopsia polmonare TC-guidata", "35895-2"),
+    ("CT", "CT-geleide leverbiopsie", "24812-0"),
+    ("DX", "RX RODILLA IZQ AP Y LAT", "36710-2"),
+    ("DX", "Rx Tórax PA e Perfil", "42272-5"),
+    ("MG", "Mammo bilat + tomosynthèse", "86463-7"),
+    ("NM", "Myokardszintigraphie Belastung/Ruhe", "39726-5"),
+    ("US", "ECHO-DOPPLER VEINEUX MEMBRES INFERIEURS", "39420-5"),
+    ("XA", "ARTERIOGRAFIA MMII", "37487-6"),
+    ("CR", "RX pols links", "26170-1"),
+    ("MR", "NMR schouder rechts", "26270-9"),
+])
+def test_vocabulary_4_77_readings(modality: str, description: str, code: str) -> None:
+    _assert_best_code(modality, description, code, mapped=False)
