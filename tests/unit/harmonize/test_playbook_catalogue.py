@@ -1617,3 +1617,21 @@ def test_vocabulary_4_76_readings(modality: str, description: str, code: str) ->
 ])
 def test_vocabulary_4_77_readings(modality: str, description: str, code: str) -> None:
     _assert_best_code(modality, description, code, mapped=False)
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "CTA aorta abdominalis", "82677-6"),  # Latin (4.78)
+    ("CT", "ANGIO-TC AORTA TORACO-ADDOMINALE", "36141-0"),
+    ("CT", "Coroscanner", "79073-3"),
+    ("CT", "Has-kismedence CT kontrasztanyaggal", "36813-4"),  # Hungarian: the abdomen and pelvis
+    ("CT", "TC MASSICCIO FACCIALE", "24696-7"),
+    ("DX", "RTG kolene vpravo 2 projekce", "26396-2"),
+    ("MG", "MAMOGRAFIA BILATERAL + TOMOSSÍNTESE", "86463-7"),
+    ("MR", "Lanneranka MT", "24968-0"),
+    ("MR", "MR mozku nativ + KL", "24587-8"),  # Czech: without and with contrast
+    ("MR", "MR-Mammographie bds. dynamisch", "36150-1"),  # dynamic: contrast-enhanced phases
+    ("MR", "MRA Halsgefäße und intrakraniell", "42304-6"),
+    ("RF", "ESOFAGOGRAMA BARITADO", "24678-5"),
+])
+def test_vocabulary_4_78_readings(modality: str, description: str, code: str) -> None:
+    _assert_best_code(modality, description, code, mapped=False)
