@@ -1063,7 +1063,7 @@ def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
             continue
         known = (is_cjk(word) or word in lexicon.words_read_as_they_are or word in lexicon.phrases
                  or not word.isalpha() or (i + 1 < len(words) and word + words[i + 1] in lexicon.phrases))
-        if len(word) == MIN_SWAPPED_WORD and not known and word not in lexicon.silent_words:
+        if len(word) == MIN_SWAPPED_WORD and not known:  # (silent words are among words_read_as_they_are)
             swapped = _swapped(word, lexicon)
             completed.append(swapped[0] if len(swapped) == 1 else word)  # HAED: HEAD
             continue
@@ -1737,7 +1737,7 @@ class ProcedureMapper:
         parts = {r for r in regions if self.lexicon.ancestors(r) & regions}
         shared = not parts and len(regions) > 1 and any(self.lexicon.common_parts.get(r) for r in regions)
         if not shared and (not parts or not parts <= self.lexicon.own_regions):
-            return False  # (shared: regions holding a part in common, named together: the maxilla and mandible)
+            return False
         named = frozenset(regions)
         if not families:
             return named in self._region_sets
