@@ -792,12 +792,12 @@ def _read_text(text: str | None, header_families: Iterable[str], lexicon: Lexico
 
 
 def _count_and_obliques(reading: Reading) -> None:
-    """A frontal and a lateral view named by a count (正侧位: two views, the views implied) with obliques named apart
-    (正侧位+双斜位): the views named one by one, four."""
+    """A frontal and a lateral view named by a count (正侧位: two views, the views implied) with other views named
+    apart (正侧位+双斜位, 正侧位+张口位): the views named one by one (four, three)."""
     views, implied = reading.views, frozenset(reading.implied.get("projections", ()))
     named = _count(Views(projections=implied)) if implied else None
     if (named is not None and (views.low, views.high) == named and views.projections
-            and views.projections <= {"OBL", "OBLS"}):
+            and not views.projections & implied):
         reading.views = Views(projections=implied | views.projections)
 
 

@@ -1,6 +1,6 @@
 """Descriptions as words: normalisation, tokens and phrase matching shared by the mappers (pure functions).
 
-Latin text is folded (NFKC, upper case, accents removed), a few shorthands whose punctuation carries meaning
+Latin text is folded (NFKC, upper case, accents removed; Greek and Cyrillic in Latin letters), a few shorthands whose punctuation carries meaning
 are rewritten (``W/O``, ``C+``, ``C-``, ``3+ VIEWS``, ``2-3 VIEWS``, ``&``), then split into words; a phrase of the
 vocabulary matches a run of consecutive words whose letters, joined without separators, equal the phrase's
 (so ``C-SPINE``, ``C SPINE`` and ``CSPINE`` are one entry, and ``C_A_P`` reads as ``CAP``). Chinese is
@@ -24,6 +24,7 @@ MAX_WORDS = 6
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 _TOKEN = re.compile(rf"[0-9A-Z]+|[{_CJK}]+")
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
 _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bW\s*[/\\]\s*O\b"), " WO "),  # W/O, W\O
     (re.compile(r"(?<![A-Z])C\s*-\s*C\s*\+"), " CPM "),  # C- C+, C-C+
@@ -55,15 +56,46 @@ def _unaccented(letter: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", letter) if not unicodedata.combining(c))
 
 
+#: Greek and Cyrillic letters (upper case, accents removed) in Latin letters: Greek by ELOT 743 (the Greek
+#: standard, as Greek sites write their words in Latin letters: ΕΓΚΕΦΑΛΟΥ = EGKEFALOU), Cyrillic by one scheme for
+#: Russian, Ukrainian, Belarusian, Bulgarian, Serbian and Macedonian (ГРУДНОЙ КЛЕТКИ = GRUDNOY KLETKI; Bulgarian Ъ
+#: is a vowel, A). The vocabulary writes these languages' words in these letters.
+_ROMAN_LETTERS = {
+    **dict(zip("ΑΒΓΔΕΖΗΙΚΛΜΝΞΟΠΡΣΤΥΦΩ", "AVGDEZIIKLMNXOPRSTYFO", strict=True)),
+    "Θ": "TH", "Χ": "CH", "Ψ": "PS",
+    **dict(zip("АБВГҐДЕЁЗИІЙЈКЛМНОПРСТУЎФЫЭЪ", "ABVGGDEEZIIYJKLMNOPRSTUUFYEA", strict=True)),
+    "Ж": "ZH", "Х": "KH", "Ц": "TS", "Ч": "CH", "Ш": "SH", "Щ": "SHCH", "Ю": "YU", "Я": "YA", "Є": "YE",
+    "Ї": "YI", "Ь": "", "Ђ": "DJ", "Ћ": "C", "Љ": "LJ", "Њ": "NJ", "Џ": "DZ", "Ѓ": "GJ", "Ќ": "KJ", "Ѕ": "DZ",
+}
+_DECOMPOSED = frozenset("ЙЇЎЃЌ")  # Cyrillic letters whose accent makes another letter
+_GREEK_PAIRS = {"ΟΥ": "OU", "ΓΓ": "NG", "ΓΚ": "GK", "ΓΞ": "NX", "ΓΧ": "NCH"}
+#: ΑΥ, ΕΥ, ΗΥ: V before a vowel or a voiced consonant, F otherwise (ELOT 743).
+_GREEK_U = re.compile(r"([ΑΕΗ])Υ(?=([ΑΕΗΙΟΥΩΒΓΔΖΛΜΝΡ])?)")
+_GREEK_CYRILLIC = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff\u0400-\u04ff]+")
+
+
+def _romanised(run: str) -> str:
+    """An upper-case run of Greek or Cyrillic letters in Latin letters (`_ROMAN_LETTERS`)."""
+    run = "".join(_ROMAN_LETTERS.get(c, c) if c in _DECOMPOSED else c for c in run)  # Й: not И with its breve
+    letters = "".join(c for c in unicodedata.normalize("NFKD", run) if not unicodedata.combining(c))
+    letters = _GREEK_U.sub(lambda m: _ROMAN_LETTERS[m.group(1)] + ("V" if m.group(2) else "F"), letters)
+    for pair, roman in _GREEK_PAIRS.items():
+        letters = letters.replace(pair, roman)
+    return "".join(_ROMAN_LETTERS.get(c, c) for c in letters)
+
+
 def fold(text: str) -> str:
-    """NFKC width folding, upper case, Latin letters without their accents (FÉMUR = FEMUR, MAŁEJ = MALEJ)."""
+    """NFKC width folding, upper case, Latin letters without their accents (FÉMUR = FEMUR, MAŁEJ = MALEJ), Greek
+    and Cyrillic in Latin letters (`_ROMAN_LETTERS`)."""
     text = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
     folded = unicodedata.normalize("NFKC", text).upper()
+    folded = _GREEK_CYRILLIC.sub(lambda m: _romanised(m.group(0)), folded)
     return _LATIN_ACCENTED.sub(lambda m: _unaccented(m.group(0)), folded)
 
 
 def is_cjk(token: str) -> bool:
-    return bool(token) and not token[0].isascii()
+    """Whether a token (or a text's character) is Chinese: tokens are either Chinese runs or Latin words."""
+    return bool(token) and _CJK_CHAR.match(token[0]) is not None
 
 
 def tokens(text: str | None) -> list[str]:
