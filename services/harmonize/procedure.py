@@ -1831,6 +1831,15 @@ class ProcedureMapper:
         if scored and self.dropped(reading, scored[0][0]) & kept:
             _promote(scored, lambda p: ("UNSPECIFIED" not in p.regions or not reading.regions)
                      and not self.dropped(reading, p) & kept)
+        # so does a code of a region containing the several regions said before one naming a part unsaid beside
+        # them (thoracolumbar spine: "MR Spine" before "MR Cervical and thoracic and lumbar spine")
+        if scored and len(reading.regions) > 1 and (best_unsaid := self.unsaid_regions(reading, scored[0][0])):
+            best = scored[0][0]
+            unsaid_by_best = self.unsaid(reading, best) - best_unsaid
+            dropped_by_best = self.dropped(reading, best) | reading.regions  # (each said part: inside the code's)
+            _promote(scored, lambda p: p.modality == best.modality and "UNSPECIFIED" not in p.regions
+                     and not self.unsaid(reading, p) - unsaid_by_best and not self.dropped(reading, p) - dropped_by_best
+                     and all(any(c in self.lexicon.ancestors(r) for c in p.regions) for r in reading.regions))
         # so does one that keeps the breathing or stress phases said ("HRCT CHEST INSP/EXP": the inspiration and
         # expiration code before the chest's without contrast that a high-resolution CT implies)
         if scored and reading.timing and not reading.timing <= scored[0][0].timing:

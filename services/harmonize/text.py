@@ -1,10 +1,10 @@
 """Descriptions as words: normalisation, tokens and phrase matching shared by the mappers (pure functions).
 
-Latin text is folded (NFKC, upper case, accents removed; Greek and Cyrillic in Latin letters), a few shorthands whose punctuation carries meaning
-are rewritten (``W/O``, ``C+``, ``C-``, ``3+ VIEWS``, ``2-3 VIEWS``, ``&``), then split into words; a phrase of the
-vocabulary matches a run of consecutive words whose letters, joined without separators, equal the phrase's
-(so ``C-SPINE``, ``C SPINE`` and ``CSPINE`` are one entry, and ``C_A_P`` reads as ``CAP``). Chinese is
-matched as substrings of each run of CJK characters. Overlaps are resolved longest first.
+Latin text is folded (NFKC, upper case, accents removed; Greek and Cyrillic in Latin letters), a few shorthands
+whose punctuation carries meaning are rewritten (``W/O``, ``C+``, ``C-``, ``3+ VIEWS``, ``2-3 VIEWS``, ``&``), then
+split into words; a phrase of the vocabulary matches a run of consecutive words whose letters, joined without
+separators, equal the phrase's (so ``C-SPINE``, ``C SPINE`` and ``CSPINE`` are one entry, and ``C_A_P`` reads as
+``CAP``). Chinese is matched as substrings of each run of CJK characters. Overlaps are resolved longest first.
 """
 
 from __future__ import annotations
