@@ -796,7 +796,8 @@ def _count_and_obliques(reading: Reading) -> None:
     apart (正侧位+双斜位, 正侧位+张口位): the views named one by one (four, three)."""
     views, implied = reading.views, frozenset(reading.implied.get("projections", ()))
     named = _count(Views(projections=implied)) if implied else None
-    if (named is not None and (views.low, views.high) == named and views.projections
+    apart = views.projections - _POSITIONS - _VIEW_MANNERS  # views, not the patient's position (KUB UPRIGHT)
+    if (named is not None and named[0] >= 2 and (views.low, views.high) == named and apart
             and not views.projections & implied):
         reading.views = Views(projections=implied | views.projections)
 
@@ -1837,9 +1838,14 @@ class ProcedureMapper:
             best = scored[0][0]
             unsaid_by_best = self.unsaid(reading, best) - best_unsaid
             dropped_by_best = self.dropped(reading, best) | reading.regions  # (each said part: inside the code's)
-            _promote(scored, lambda p: p.modality == best.modality and "UNSPECIFIED" not in p.regions
-                     and not self.unsaid(reading, p) - unsaid_by_best and not self.dropped(reading, p) - dropped_by_best
-                     and all(any(c in self.lexicon.ancestors(r) for c in p.regions) for r in reading.regions))
+            def keeps(p: Procedure, *, exactly: bool) -> bool:
+                return (p.modality == best.modality and "UNSPECIFIED" not in p.regions
+                        and not self.unsaid(reading, p) - unsaid_by_best
+                        and not self.dropped(reading, p) - dropped_by_best
+                        and all(any(c == r if exactly else c in self.lexicon.ancestors(r) for c in p.regions)
+                                for r in reading.regions))
+            _promote(scored, lambda p: keeps(p, exactly=False))
+            _promote(scored, lambda p: keeps(p, exactly=True))  # the regions said, and no more, before either
         # so does one that keeps the breathing or stress phases said ("HRCT CHEST INSP/EXP": the inspiration and
         # expiration code before the chest's without contrast that a high-resolution CT implies)
         if scored and reading.timing and not reading.timing <= scored[0][0].timing:

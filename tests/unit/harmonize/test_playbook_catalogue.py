@@ -1635,3 +1635,35 @@ def test_vocabulary_4_77_readings(modality: str, description: str, code: str) ->
 ])
 def test_vocabulary_4_78_readings(modality: str, description: str, code: str) -> None:
     _assert_best_code(modality, description, code, mapped=False)
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "Αξονική τομογραφία θώρακος με σκιαγραφικό", "24628-0"),  # Greek letters (4.79)
+    ("MR", "Μαγνητική τομογραφία γόνατος αριστερού", "26257-6"),
+    ("CT", "ΑΤ ΑΝΩ-ΚΑΤΩ ΚΟΙΛΙΑΣ", "44115-4"),  # the upper and lower abdomen
+    ("CT", "КТ головного мозга без контрастирования", "30799-1"),  # Russian
+    ("MR", "МРТ поперекового відділу хребта", "24968-0"),  # Ukrainian
+    ("DX", "Рентгенография органов грудной клетки в двух проекциях", "36643-5"),
+    ("CT", "КТ на корем с контраст", "79103-8"),  # Bulgarian
+    ("MR", "МР лумбосакралне кичме", "24968-0"),  # Serbian
+    ("CT", "Krūškurvja DT ar kontrastu", "24628-0"),  # Latvian
+    ("MR", "Galvos MRT", "24590-2"),  # Lithuanian
+    ("MR", "RM spalla dx", "26270-9"),  # Italian destro in an MR
+    ("MG", "MG DX BILATERAL", "26346-7"),  # in mammography DX stays the diagnostic study
+    ("CT", "TC crânio-encefálica s/ contraste", "30799-1"),  # sem contraste: not contrast-enhanced
+    ("RF", "Clisma opaco", "24667-8"),
+    ("CR", "Hand li dv + schräg", "26389-7"),  # dorsovolar and oblique: two views
+    ("DX", "胸部后前位+侧位", "42272-5"),  # 后前位: PA
+    ("DX", "颈椎正侧位+张口位", "24941-7"),  # a count of two and a view apart: three views
+    ("MR", "胎盘MRI", "42301-2"),  # the placenta: the uterus
+    ("MR", "胸腰椎MRI平扫", "36531-2"),  # no code names both parts without contrast: the spine's
+    ("MR", "MRT HWS/BWS nativ", "43457-1"),  # the regions said, and no more, first
+])
+def test_vocabulary_4_79_readings(modality: str, description: str, code: str) -> None:
+    _assert_best_code(modality, description, code, mapped=False)
+
+
+def test_the_pelvic_and_leg_arteries_are_not_read_as_the_pelvis_alone() -> None:
+    """No code names an MR angiogram of the pelvis and legs together (4.79): the pelvis's is not emitted."""
+    result = MAPPER.map("MR", study_description="MRA Becken-Bein", study_modalities=frozenset({"MR"}))
+    assert result.status == "review" and "LOWER_EXTREMITY" in result.rule, (result.rule, result.candidates)

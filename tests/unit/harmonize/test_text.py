@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.harmonize.text import PhraseTable, compact, key, tokens
+from services.harmonize.text import PhraseTable, compact, is_cjk, key, tokens
 
 
 @pytest.mark.parametrize(
@@ -25,6 +25,16 @@ from services.harmonize.text import PhraseTable, compact, key, tokens
         ("IRM EXTRU+00C9MITU+00C9S", ["IRM", "EXTREMITES"]),  # É written out as U+00C9 by an export
         ("IRM HANCHE C- C+", ["IRM", "HANCHE", "CPM"]),  # without, then with
         ("MR ABDOMEN +/- CONTRAST", ["MR", "ABDOMEN", "CPM", "CONTRAST"]),
+        # Greek in ELOT 743 Latin letters: ΟΥ is OU, ΑΥ before a voiceless consonant AF, ΓΚ GK, Χ CH
+        ("Αξονική τομογραφία εγκεφάλου", ["AXONIKI", "TOMOGRAFIA", "EGKEFALOU"]),
+        ("ΑΥΧΕΝΙΚΗΣ ΜΟΙΡΑΣ χωρίς", ["AFCHENIKIS", "MOIRAS", "CHORIS"]),
+        ("ΠΝΕΥΜΟΝΩΝ", ["PNEVMONON"]),  # ΕΥ before a voiced consonant: EV
+        # Cyrillic: Й is Y (not И with its breve), Ж ZH, Щ SHCH, Ю YU, Я YA; Ukrainian Ї YI; Bulgarian Ъ A
+        ("КТ органов грудной клетки", ["KT", "ORGANOV", "GRUDNOY", "KLETKI"]),
+        ("щитовидной железы", ["SHCHITOVIDNOY", "ZHELEZY"]),
+        ("МРТ грудної клітки", ["MRT", "GRUDNOYI", "KLITKI"]),
+        ("КТ на гръден кош", ["KT", "NA", "GRADEN", "KOSH"]),
+        ("МР плућа", ["MR", "PLUCA"]),  # Serbian Ћ: C, as Latin ć folds
         (None, []),
     ],
 )
@@ -72,3 +82,8 @@ def test_a_word_joins_a_lone_letter_after_it_only_in_phrases_written_so() -> Non
     assert [m.value for m in table.find(tokens("C-SPINE"))] == ["cspine"]  # a lone letter before a word joins
     unguarded = PhraseTable([("CTA", "cta")])
     assert [m.value for m in unguarded.find(tokens("CT A"))] == ["cta"]
+
+
+def test_only_chinese_characters_are_cjk() -> None:
+    assert is_cjk("胸部") and not is_cjk("CHEST")
+    assert not is_cjk("É") and not is_cjk("Ж") and not is_cjk("Ω")  # a Latin accent, Cyrillic and Greek are not
