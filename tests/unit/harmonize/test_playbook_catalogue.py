@@ -1640,7 +1640,7 @@ def test_vocabulary_4_78_readings(modality: str, description: str, code: str) ->
 @pytest.mark.parametrize(("modality", "description", "code"), [
     ("CT", "Αξονική τομογραφία θώρακος με σκιαγραφικό", "24628-0"),  # Greek letters (4.79)
     ("MR", "Μαγνητική τομογραφία γόνατος αριστερού", "26257-6"),
-    ("CT", "ΑΤ ΑΝΩ-ΚΑΤΩ ΚΟΙΛΙΑΣ", "44115-4"),  # the upper and lower abdomen
+    ("CT", "CT ΑΝΩ-ΚΑΤΩ ΚΟΙΛΙΑΣ", "44115-4"),  # the upper and lower abdomen
     ("CT", "КТ головного мозга без контрастирования", "30799-1"),  # Russian
     ("MR", "МРТ поперекового відділу хребта", "24968-0"),  # Ukrainian
     ("DX", "Рентгенография органов грудной клетки в двух проекциях", "36643-5"),
