@@ -121,6 +121,8 @@ class Reading:
     assumed: dict[str, Any] = field(default_factory=dict)  # attribute -> value of a weak default
     phrases: list[str] = field(default_factory=list)
     unread: list[str] = field(default_factory=list)  # content words the vocabulary does not know
+    #: Chinese characters standing alone between what was read (锥 in 颈锥CT), not counted as unread words.
+    unread_characters: list[str] = field(default_factory=list)
     #: Phrases known only for other modalities (a radiograph's view word in an MR name): passed over.
     inapplicable: list[str] = field(default_factory=list)
     #: One of them says a purpose (a PET's tumour or staging said in a CT's description).
@@ -623,14 +625,19 @@ def _view_counts(words: Sequence[str], free: Sequence[bool], lexicon: Lexicon) -
 def read_text(text: str | None, header_families: Iterable[str], lexicon: Lexicon) -> Reading:
     """One description read as Playbook attributes (no defaults applied): a Chinese order's reason after the exam
     left out (_without_reasons), and Chinese left unread because a character was typed wrong for another of the same
-    sound (腰锥CT: 腰椎) read again with the vocabulary's."""
+    sound (腰锥CT: 腰椎; 颈锥CT, where 颈 alone is read, with the character before it) read again with the
+    vocabulary's."""
     text = _without_reasons(text, header_families, lexicon)
     reading = _read_text(text, header_families, lexicon)
-    if text and reading.unread:
+    if text and (reading.unread or reading.unread_characters):
         corrected = text
         for run in reading.unread:
             if is_cjk(run) and (word := _homophone_correction(run, lexicon)) is not None:
                 corrected = corrected.replace(run, word, 1)
+        for ch in reading.unread_characters:  # left after a word read without it (颈锥CT: 颈, then 锥 for 椎)
+            if ((at := corrected.find(ch)) > 0 and is_cjk(corrected[at - 1])
+                    and (word := _homophone_correction(corrected[at - 1:at + 1], lexicon)) is not None):
+                corrected = corrected[:at - 1] + word + corrected[at + 1:]
         if corrected != text:
             return _read_text(corrected, header_families, lexicon)
     return reading
@@ -715,7 +722,8 @@ def _read_text(text: str | None, header_families: Iterable[str], lexicon: Lexico
         for name, value in term.assumes.items():
             reading.assumed.setdefault(name, value)
         reading.narrowed |= term.narrows
-    reading.unread += _unread_cjk(words, matches, lexicon)
+    runs, reading.unread_characters = _unread_cjk(words, matches, lexicon)
+    reading.unread += runs
     # what ends the description, before a modality's name, an age group, a routine or a count of views said
     # after it (ABD WO+W MRI, CHEST_C (ADULT), HIP R ROUTINE, HIP R 2 VIEWS)
     last = len(words) - 1
@@ -929,10 +937,13 @@ def _read_named_protocol(text: str, header_families: Iterable[str], lexicon: Lex
     return reading
 
 
-def _unread_cjk(words: Sequence[str], matches: Sequence[Match[tuple[Term, ...]]], lexicon: Lexicon) -> list[str]:
+def _unread_cjk(words: Sequence[str], matches: Sequence[Match[tuple[Term, ...]]],
+                lexicon: Lexicon) -> tuple[list[str], list[str]]:
     """The runs of two or more Chinese characters that no phrase of the vocabulary covers (阴囊 in 阴囊彩超): a
-    Chinese run is one token, so a phrase found inside it must not hide the rest of it."""
+    Chinese run is one token, so a phrase found inside it must not hide the rest of it; and the characters left
+    alone (锥 in 颈锥CT)."""
     unread: list[str] = []
+    alone: list[str] = []
     for i, word in enumerate(words):
         if not is_cjk(word):
             continue
@@ -947,8 +958,10 @@ def _unread_cjk(words: Sequence[str], matches: Sequence[Match[tuple[Term, ...]]]
                 continue
             if len(run) >= 2 and run not in lexicon.silent_words:
                 unread.append(run)
+            elif len(run) == 1:
+                alone.append(run)
             run = ""
-    return unread
+    return unread, alone
 
 
 _RUNS = re.compile(r"\d+|[A-Z]+")
@@ -1207,6 +1220,7 @@ def _merge(readings: Sequence[Reading]) -> Reading:
             merged.assumed.setdefault(name, value)
         merged.phrases += r.phrases
         merged.unread += r.unread
+        merged.unread_characters += r.unread_characters
         merged.inapplicable += r.inapplicable
         merged.purpose_passed_over = merged.purpose_passed_over or r.purpose_passed_over
         merged.contrast_either = merged.contrast_either or r.contrast_either
@@ -1846,6 +1860,12 @@ class ProcedureMapper:
                                 for r in reading.regions))
             _promote(scored, lambda p: keeps(p, exactly=False))
             _promote(scored, lambda p: keeps(p, exactly=True))  # the regions said, and no more, before either
+        # so does a whole-body code where the whole body is said with a part of it (PET-CT 头部+全身: the head and the
+        # whole body) before the part's code, which drops the whole body
+        if scored and "WHOLEBODY" in self.dropped(reading, scored[0][0]):
+            best = scored[0][0]
+            _promote(scored, lambda p: p.modality == best.modality and "WHOLEBODY" in p.regions
+                     and not self.dropped(reading, p) and not self.unsaid(reading, p))
         # so does one that keeps the breathing or stress phases said ("HRCT CHEST INSP/EXP": the inspiration and
         # expiration code before the chest's without contrast that a high-resolution CT implies)
         if scored and reading.timing and not reading.timing <= scored[0][0].timing:

@@ -1663,6 +1663,28 @@ def test_vocabulary_4_79_readings(modality: str, description: str, code: str) ->
     _assert_best_code(modality, description, code, mapped=False)
 
 
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("MR", "MRI C/T/L SPINE WO", "30854-4"),  # (4.80) the whole spine said letter by letter
+    ("CT", "CT L SPINE", "24963-1"),  # CT then a lone L: not C, T and L
+    ("XA", "IR CHEMOEMBOLIZATION LIVER (TACE)", "25076-1"),  # through the hepatic artery
+    ("XA", "UTERINE FIBROID EMBOLIZATION", "37979-2"),
+    ("US", "幽门超声", "39415-5"),  # the pylorus
+    ("RF", "BARIUM ENEMA AIR CONTRAST", "46357-0"),
+    ("NM", "NM MYOCARDIAL PERFUSION SPECT REST/STRESS", "39724-0"),  # SPECT said: the SPECT code
+    ("CT", "颈锥CT", "24932-6"),  # 锥 typed for 椎 after 颈, which alone is the neck
+    ("CT", "骨盘CT", "24865-8"),  # 盆 typed as 盘
+    ("MG", "体检乳腺钼靶", "26175-0"),  # a health check's mammogram: screening
+    ("MG", "左侧乳腺钼靶 CC+MLO", "36642-7"),  # the craniocaudal and oblique views: two
+    ("CT", "入院筛查胸部CT平扫", "29252-4"),  # a screening on admission is no screening protocol
+    ("CT", "急诊 胸痛三联CTA", "87842-1"),
+    ("US", "体检彩超 肝胆脾胰双肾", "24558-9"),
+    ("PT", "PET-CT 头部+全身", "44139-4"),  # the head and the whole body: the whole body's code
+    ("NM", "SPECT/CT 骨断层融合", "90312-0"),  # a bone SPECT fused with its CT
+])
+def test_vocabulary_4_80_readings(modality: str, description: str, code: str) -> None:
+    _assert_best_code(modality, description, code, mapped=False)
+
+
 def test_the_pelvic_and_leg_arteries_are_not_read_as_the_pelvis_alone() -> None:
     """No code names an MR angiogram of the pelvis and legs together (4.79): the pelvis's is not emitted."""
     result = MAPPER.map("MR", study_description="MRA Becken-Bein", study_modalities=frozenset({"MR"}))
