@@ -26,6 +26,8 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 _TOKEN = re.compile(rf"[0-9A-Z]+|[{_CJK}]+")
 _CJK_CHAR = re.compile(rf"[{_CJK}]")
 _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # C/T/L SPINE: the three parts letter by letter (not joined as the letters of CT LSPINE)
+    (re.compile(r"(?<![A-Z0-9])C\s*[/-]\s*T\s*[/-]\s*L(?![A-Z0-9])"), " CERVICAL THORACIC LUMBAR "),
     (re.compile(r"\bW\s*[/\\]\s*O\b"), " WO "),  # W/O, W\O
     (re.compile(r"(?<![A-Z])C\s*-\s*C\s*\+"), " CPM "),  # C- C+, C-C+
     (re.compile(r"(?<![A-Z0-9])\+\s*/\s*-"), " CPM "),  # +/- CONTRAST

@@ -1666,6 +1666,8 @@ def test_vocabulary_4_79_readings(modality: str, description: str, code: str) ->
 @pytest.mark.parametrize(("modality", "description", "code"), [
     ("MR", "MRI C/T/L SPINE WO", "30854-4"),  # (4.80) the whole spine said letter by letter
     ("CT", "CT L SPINE", "24963-1"),  # CT then a lone L: not C, T and L
+    ("CT", "CT LSPINE WITHOUT CONTRAST", "30620-9"),
+    ("MR", "MR C-T-L SPINE W/WO", "30855-1"),
     ("XA", "IR CHEMOEMBOLIZATION LIVER (TACE)", "25076-1"),  # through the hepatic artery
     ("XA", "UTERINE FIBROID EMBOLIZATION", "37979-2"),
     ("US", "幽门超声", "39415-5"),  # the pylorus

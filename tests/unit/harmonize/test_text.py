@@ -25,6 +25,7 @@ from services.harmonize.text import PhraseTable, compact, is_cjk, key, tokens
         ("IRM EXTRU+00C9MITU+00C9S", ["IRM", "EXTREMITES"]),  # É written out as U+00C9 by an export
         ("IRM HANCHE C- C+", ["IRM", "HANCHE", "CPM"]),  # without, then with
         ("MR ABDOMEN +/- CONTRAST", ["MR", "ABDOMEN", "CPM", "CONTRAST"]),
+        ("MRI C/T/L SPINE", ["MRI", "CERVICAL", "THORACIC", "LUMBAR", "SPINE"]),  # the three parts, letter by letter
         # Greek in ELOT 743 Latin letters: ΟΥ is OU, ΑΥ before a voiceless consonant AF, ΓΚ GK, Χ CH
         ("Αξονική τομογραφία εγκεφάλου", ["AXONIKI", "TOMOGRAFIA", "EGKEFALOU"]),
         ("ΑΥΧΕΝΙΚΗΣ ΜΟΙΡΑΣ χωρίς", ["AFCHENIKIS", "MOIRAS", "CHORIS"]),
