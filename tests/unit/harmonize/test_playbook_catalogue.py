@@ -1687,6 +1687,34 @@ def test_vocabulary_4_80_readings(modality: str, description: str, code: str) ->
     _assert_best_code(modality, description, code, mapped=False)
 
 
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("MR", "RM colonna lombare senza mdc", "30679-5"),  # (4.81) Italian
+    ("MR", "RM cranio-encefalica c/ gadolinio", "24589-4"),  # com (con) gadolinio: with contrast
+    ("CT", "TC TORAX ALTA RESOLUCION", "29252-4"),  # high resolution: the chest's HRCT
+    ("CT", "TDM TAP 3 temps", "72254-6"),  # three phases after the injection
+    ("CT", "TDM des rochers", "36773-0"),
+    ("RF", "TOGD", "42459-8"),
+    ("RF", "Breischluck", "24678-5"),
+    ("MR", "MRI lumbale wervelkolom", "24968-0"),
+    ("DX", "Rtg thorax to plan", "36643-5"),  # two planes
+    ("MR", "Lumbalis gerinc MR", "24968-0"),  # Hungarian
+    ("DX", "RTG kolenního kloubu l. sin.", "36636-9"),  # Czech; l. sin.: the left side
+    ("CT", "TC torax sin contraste", "29252-4"),  # SIN alone is not the left side
+    ("MR", "IRM genunchi drept", "26258-4"),  # Romanian
+    ("CT", "КТ на бял дроб с контраст", "24628-0"),  # Bulgarian
+    ("MR", "桥小脑角区MR增强", "36243-4"),  # the cerebellopontine angle: the posterior fossa
+    ("MR", "脑肿瘤多模态MR（DWI+PWI+MRS）", "99703-1"),  # PWI: a perfusion MR
+    ("MR", "急性卒中MR（DWI+FLAIR+MRA）", "30856-9"),
+    ("MR", "盆底动态MRI", "24867-4"),  # the pelvic floor's dynamic MR: no contrast
+    ("XA", "支气管动脉栓塞术", "38119-4"),
+    ("MR", "前列腺MR平扫+DWI+DCE", "36389-5"),  # DCE: with contrast, after the plain series
+    ("CT", "CABG术后桥血管CTA", "79073-3"),
+    ("DX", "脊柱全长正侧位 DR拼接", "43784-8"),
+])
+def test_vocabulary_4_81_readings(modality: str, description: str, code: str) -> None:
+    _assert_best_code(modality, description, code, mapped=False)
+
+
 def test_the_pelvic_and_leg_arteries_are_not_read_as_the_pelvis_alone() -> None:
     """No code names an MR angiogram of the pelvis and legs together (4.79): the pelvis's is not emitted."""
     result = MAPPER.map("MR", study_description="MRA Becken-Bein", study_modalities=frozenset({"MR"}))
