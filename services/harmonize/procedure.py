@@ -298,6 +298,8 @@ class Lexicon:
     cancer_letters: frozenset[str] = frozenset()
     #: Paired parts examined on one side or both: a code for them that names no side drops the side said.
     sided_regions: frozenset[str] = frozenset()
+    #: A qualifier naming others together, and those others (ventilation_perfusion: ventilation, perfusion).
+    joined_qualifiers: dict[str, frozenset[str]] = field(default_factory=dict)
     #: What a W / WITH before it is "with" when that is not contrast (CHEST W IRIS): phrases as word tuples.
     with_not_contrast: frozenset[tuple[str, ...]] = frozenset()
     #: Words that turn the contrast word after them into "without" (NO IVCON).
@@ -545,6 +547,7 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         narrowing_regions=narrowing,
         cancer_sites=frozenset(cancer.get("regions", ())),
         cancer_letters=frozenset(cancer.get("letters", ())),
+        joined_qualifiers={str(k): frozenset(v) for k, v in (raw.get("joined_qualifiers") or {}).items()},
         with_not_contrast=frozenset(tuple(tokens(str(w))) for w in raw.get("with_not_contrast", ())),
         negations=word_list("negations"),
         homophone_words={k: tuple(sorted(v)) for k, v in homophone_words.items()},
@@ -1330,6 +1333,14 @@ def apply_defaults(reading: Reading, modality: str | None, lexicon: Lexicon) -> 
                 reading.assumed.setdefault(name, value)
 
 
+def _join_qualifiers(reading: Reading, lexicon: Lexicon) -> None:
+    """Qualifiers said apart that one qualifier names together, replaced by it (Lexicon.joined_qualifiers)."""
+    for joined, parts in lexicon.joined_qualifiers.items():
+        if parts <= reading.qualifiers:
+            reading.qualifiers -= parts
+            reading.qualifiers.add(joined)
+
+
 def _imply_within(reading: Reading, lexicon: Lexicon) -> None:
     """The implications held for some regions (Term.implies_within), where the regions examined (said, else
     implied) lie within them."""
@@ -1717,6 +1728,7 @@ class ProcedureMapper:
             if header.regions:
                 reading.regions = header.regions
                 reading.region_from_header = True
+        _join_qualifiers(reading, self.lexicon)
         if not self._named_together(reading.regions, families):
             refine_regions(reading, self.lexicon)
         self._organs_as_their_region(reading)

@@ -29,6 +29,8 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     # C/T/L SPINE: the three parts letter by letter (not joined as the letters of CT LSPINE)
     (re.compile(r"(?<![A-Z0-9])C\s*[/-]\s*T\s*[/-]\s*L(?![A-Z0-9])"), " CERVICAL THORACIC LUMBAR "),
     (re.compile(r"\bW\s*[/\\]\s*O\b"), " WO "),  # W/O, W\O
+    (re.compile(r"(?<![A-Z0-9])C\s*/\s*C(?![A-Z0-9])"), " CPLUS "),  # C/C: con (com) contraste
+    (re.compile(r"(?<![A-Z0-9])S\s*/\s*C(?![A-Z0-9])"), " CMINUS "),  # S/C: sin (sem) contraste
     (re.compile(r"(?<![A-Z])C\s*-\s*C\s*\+"), " CPM "),  # C- C+, C-C+
     (re.compile(r"(?<![A-Z0-9])\+\s*/\s*-"), " CPM "),  # +/- CONTRAST
     (re.compile(r"(?<![A-Z])C\s*\+\s*/?\s*-"), " CPM "),  # C+/-, C+-

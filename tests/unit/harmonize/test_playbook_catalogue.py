@@ -1715,6 +1715,21 @@ def test_vocabulary_4_81_readings(modality: str, description: str, code: str) ->
     _assert_best_code(modality, description, code, mapped=False)
 
 
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("NM", "肺灌注/通气显像", "39942-8"),  # (4.82) the ventilation and perfusion said apart: both, not one dropped
+    ("NM", "Lung perfusion + ventilation scan", "39942-8"),
+    ("NM", "肺灌注显像", "39697-8"),  # the perfusion alone stays the perfusion's
+    ("CT", "右肩关节CT造影", "36131-1"),  # 造影 after a joint: its arthrogram
+    ("MR", "膝关节MR造影", "36125-3"),
+    ("CT", "TC RODILLA C/C", "36222-8"),  # C/C: con contraste
+    ("CT", "TC CRANEO S/C", "30799-1"),  # S/C: sin contraste
+    ("CT", "CCT nativ", "30799-1"),  # CCT: a cranial CT
+    ("CT", "CCT- ABD", "41806-1"),  # ... unless another region is said
+])
+def test_vocabulary_4_82_readings(modality: str, description: str, code: str) -> None:
+    _assert_best_code(modality, description, code, mapped=False)
+
+
 def test_the_pelvic_and_leg_arteries_are_not_read_as_the_pelvis_alone() -> None:
     """No code names an MR angiogram of the pelvis and legs together (4.79): the pelvis's is not emitted."""
     result = MAPPER.map("MR", study_description="MRA Becken-Bein", study_modalities=frozenset({"MR"}))
