@@ -135,6 +135,8 @@ class Reading:
     cancer_letter: bool = False
     #: Regions a said region containing them is narrowed to (Term.narrows).
     narrowed: set[str] = field(default_factory=set)
+    #: Regions said with a part of them that gave way to the part (ABDOMEN of "ABD/RENAL": the kidney read).
+    containers_given_way: set[str] = field(default_factory=set)
     #: Implications that hold only where the regions examined lie within some (Term.implies_within).
     implied_within: list[tuple[Mapping[str, Any], frozenset[str]]] = field(default_factory=list)
 
@@ -284,6 +286,8 @@ class Lexicon:
     #: A lone letter ending a description after its anatomy (HIP R), or just before a paired part (L SHOULDER),
     #: read as the side.
     side_letters: dict[str, str] = field(default_factory=dict)
+    #: A modality's name read as the side where it follows the anatomy (RX GINOCCHIO DX: destro).
+    sides_after_anatomy: dict[str, str] = field(default_factory=dict)
     #: A lone letter ending a description after its anatomy read as the contrast (CAP_C: with).
     contrast_letters: dict[str, str] = field(default_factory=dict)
     #: Letters naming regions where they stand for them (CT_CA_WO: chest and abdomen), per header family.
@@ -539,6 +543,7 @@ def load_lexicon(directory: Path = VOCABULARY_DIR) -> Lexicon:
         contrast_phrases=phrase_list("contrast_words"),
         modality_prefixes=tuple(sorted(modality_prefixes, key=len, reverse=True)),
         side_letters={str(k): str(v) for k, v in (raw.get("side_letters") or {}).items()},
+        sides_after_anatomy={str(k): str(v) for k, v in (raw.get("sides_after_anatomy") or {}).items()},
         contrast_letters={str(k): str(v) for k, v in (raw.get("contrast_letters") or {}).items()},
         region_letters={str(k): (frozenset(v["when"]["modality"]), tuple(v["regions"]))
                         for k, v in (raw.get("region_letters") or {}).items()},
@@ -701,6 +706,7 @@ def _read_text(text: str | None, header_families: Iterable[str], lexicon: Lexico
     starts: dict[int, Term] = {}
     contrast_at: dict[int, str] = {}  # where each contrast value is said
     regions_at: list[int] = []  # where regions are said (W WO PELVIS: the contrast, then the region)
+    region_ends: set[int] = set()  # where phrases naming a region end
     for m in matches:
         term = next((t for t in m.value if t.applies(families)), None)
         for i in range(m.start, m.end):
@@ -715,6 +721,7 @@ def _read_text(text: str | None, header_families: Iterable[str], lexicon: Lexico
             contrast_at[m.start] = str(term.means["contrast"])
         if "regions" in term.means:
             regions_at.append(m.end - 1 if "contrast" in term.means else m.start)
+            region_ends.add(m.end - 1)
         reading.phrases.append(m.phrase)
         _apply(reading, term.means)
         for name, value in term.implies.items():
@@ -794,6 +801,10 @@ def _read_text(text: str | None, header_families: Iterable[str], lexicon: Lexico
             reading.laterality.add(lexicon.side_letters[word])
             reading.phrases.append(word)
             covered[i] = True
+    for i, word in enumerate(words):  # RX GINOCCHIO DX 2P: the side after the anatomy, not the modality's name
+        if (word in lexicon.sides_after_anatomy and modality_named[i] and i - 1 in region_ends
+                and not reading.laterality):
+            reading.laterality.add(lexicon.sides_after_anatomy[word])
     _side_decubitus(reading, lexicon)
     counts = _view_counts(words, [not c for c in covered], lexicon)
     if counts is not None:
@@ -933,7 +944,11 @@ def _read_named_protocol(text: str, header_families: Iterable[str], lexicon: Lex
     if caret and category.strip() and protocol.strip():
         protocol_reading = read_text(protocol, header_families, lexicon)
         if protocol_reading.regions:
+            folder = reading.regions - protocol_reading.regions
             reading.regions = set(protocol_reading.regions)
+            # the folder's region holding the protocol's (ABDOMEN^RENAL_PROTOCOL): said, given way to its part
+            reading.containers_given_way |= {r for r in folder
+                                             if all(r in lexicon.ancestors(p) for p in reading.regions)}
         elif (protocol_reading.implied.get("regions")
               and reading.regions <= read_text(category, header_families, lexicon).regions):
             reading.regions = set()  # ABDOMEN^STONES: the exam's own extent (abdomen and pelvis), not the folder
@@ -1229,6 +1244,7 @@ def _merge(readings: Sequence[Reading]) -> Reading:
         merged.contrast_either = merged.contrast_either or r.contrast_either
         merged.cancer_letter = merged.cancer_letter or r.cancer_letter
         merged.narrowed |= r.narrowed
+        merged.containers_given_way |= r.containers_given_way
         merged.implied_within += r.implied_within
     return merged
 
@@ -1284,6 +1300,7 @@ def refine_regions(reading: Reading, lexicon: Lexicon) -> None:
         reading.regions -= inner
     else:  # a region and its part (ABDOMEN LIVER): the part
         reading.regions -= containers
+        reading.containers_given_way |= containers
 
 
 def _has(reading: Reading, condition: str) -> bool:
@@ -1872,6 +1889,16 @@ class ProcedureMapper:
                                 for r in reading.regions))
             _promote(scored, lambda p: keeps(p, exactly=False))
             _promote(scored, lambda p: keeps(p, exactly=True))  # the regions said, and no more, before either
+        # so does a code of a region said with a part of it, stating nothing unsaid, before the part's code stating
+        # a contrast or a side unsaid (ABD/RENAL: "CT Abdomen" before "CT Kidney WO and W contrast IV")
+        if scored and reading.containers_given_way and self.unsaid(reading, scored[0][0]) & {"contrast", "laterality"}:
+            best = scored[0][0]
+            _promote(scored, lambda p: p.modality == best.modality and bool(p.regions)
+                     and p.regions <= reading.regions | reading.containers_given_way
+                     and self.unsaid(reading, p) <= reading.containers_given_way
+                     and self.dropped(reading, p) <= reading.regions
+                     and all(any(c == r or c in self.lexicon.ancestors(r) for c in p.regions)
+                             for r in reading.regions))
         # so does a whole-body code where the whole body is said with a part of it (PET-CT 头部+全身: the head and the
         # whole body) before the part's code, which drops the whole body
         if scored and "WHOLEBODY" in self.dropped(reading, scored[0][0]):

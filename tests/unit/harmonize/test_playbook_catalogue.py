@@ -1725,6 +1725,38 @@ def test_vocabulary_4_81_readings(modality: str, description: str, code: str) ->
     ("CT", "TC CRANEO S/C", "30799-1"),  # S/C: sin contraste
     ("CT", "CCT nativ", "30799-1"),  # CCT: a cranial CT
     ("CT", "CCT- ABD", "41806-1"),  # ... unless another region is said
+    ("CT", "CT ABDOMEN/RENAL", "41806-1"),  # the abdomen said with the kidney: no kidney code without contrast
+    ("CT", "ABDOMEN^KIDNEY_PROTOCOL", "41806-1"),  # (the protocol tree's folder said with its part)
+    ("CT", "CT renal", "43768-1"),  # the kidney alone stays the kidney's
+    ("DX", "RX GOMITO DX", "26111-5"),  # DX after the anatomy: destro
+    ("DX", "DX KNEE 2 VIEWS", "24806-2"),  # DX first: the radiograph
+    ("CT", "TC fegato trifasica", "24815-3"),
+    ("CT", "CT Oberbauch 3-phasig", "79103-8"),
+    ("CT", "CT prsnega koša", "24627-2"),  # Slovene
+    ("CT", "Angio-TC artere pulmonare", "36147-7"),  # Romanian
+    ("MG", "Mamografía de cribado", "26175-0"),  # cribado, rastreio: a screening
+    ("MG", "Mammografia obu piersi", "36626-0"),  # both breasts
+    ("MR", "Angio-RM intracranica", "30856-9"),
+    ("MR", "MRT nimmelüli", "24968-0"),  # Estonian
+    ("MR", "RM colonna cervicale s/mdc", "30667-0"),  # s/mdc: senza mdc
+    ("NM", "Cintilografia de perfusão pulmonar", "39697-8"),
+    ("PT", "PET/TC 18F-colina", "44136-0"),  # choline: not FDG
+    ("RF", "CUMS", "43559-4"),  # cistouretrografía miccional seriada
+    ("US", "Ecografia della tiroide", "25010-0"),
+    ("CT", "CT virtual bronchoscopy", "24627-2"),
+    ("CT", "胸部CT仿真支气管镜", "24627-2"),
+    ("US", "FAST exam", "30704-1"),  # focused assessment with sonography in trauma
+    ("MR", "MR NEURO ONC PROTOCOL", "24590-2"),
+    ("MR", "MRI defecography", "24867-4"),
+    ("CT", "右裸关节CT", "35944-8"),  # 踝 typed as 裸
+    ("RF", "全消化道钡餐造影", "43574-3"),  # the upper tract followed through the small bowel
+    ("DX", "RX polso sx", "26170-1"),  # the limbs' words in the European languages
+    ("DX", "Rx codo izquierdo", "26110-7"),
+    ("DX", "RX Schlüsselbein rechts", "26108-1"),
+    ("DX", "X elleboog links", "26110-7"),
+    ("DX", "RTG stawu łokciowego", "24676-9"),
+    ("DX", "Röntgen handled höger", "26171-9"),
+    ("DX", "RTG hlezna vpravo", "26099-2"),
 ])
 def test_vocabulary_4_82_readings(modality: str, description: str, code: str) -> None:
     _assert_best_code(modality, description, code, mapped=False)
