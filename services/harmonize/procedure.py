@@ -706,7 +706,7 @@ def _read_text(text: str | None, header_families: Iterable[str], lexicon: Lexico
     starts: dict[int, Term] = {}
     contrast_at: dict[int, str] = {}  # where each contrast value is said
     regions_at: list[int] = []  # where regions are said (W WO PELVIS: the contrast, then the region)
-    region_ends: set[int] = set()  # where phrases naming a region end
+    region_ends: dict[int, set[str]] = {}  # where phrases naming regions end: those regions
     for m in matches:
         term = next((t for t in m.value if t.applies(families)), None)
         for i in range(m.start, m.end):
@@ -721,7 +721,7 @@ def _read_text(text: str | None, header_families: Iterable[str], lexicon: Lexico
             contrast_at[m.start] = str(term.means["contrast"])
         if "regions" in term.means:
             regions_at.append(m.end - 1 if "contrast" in term.means else m.start)
-            region_ends.add(m.end - 1)
+            region_ends.setdefault(m.end - 1, set()).update(term.means["regions"])
         reading.phrases.append(m.phrase)
         _apply(reading, term.means)
         for name, value in term.implies.items():
@@ -801,9 +801,9 @@ def _read_text(text: str | None, header_families: Iterable[str], lexicon: Lexico
             reading.laterality.add(lexicon.side_letters[word])
             reading.phrases.append(word)
             covered[i] = True
-    for i, word in enumerate(words):  # RX GINOCCHIO DX 2P: the side after the anatomy, not the modality's name
-        if (word in lexicon.sides_after_anatomy and modality_named[i] and i - 1 in region_ends
-                and not reading.laterality):
+    for i, word in enumerate(words):  # RX GINOCCHIO DX 2P: the side after a paired part, not the modality's name
+        if (word in lexicon.sides_after_anatomy and modality_named[i]
+                and region_ends.get(i - 1, set()) & lexicon.sided_regions and not reading.laterality):
             reading.laterality.add(lexicon.sides_after_anatomy[word])
     _side_decubitus(reading, lexicon)
     counts = _view_counts(words, [not c for c in covered], lexicon)
