@@ -1762,6 +1762,36 @@ def test_vocabulary_4_82_readings(modality: str, description: str, code: str) ->
     _assert_best_code(modality, description, code, mapped=False)
 
 
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("DX", "RTG kolenního kloubu vpravo", "37758-0"),  # (4.83) the body's regions in 26 languages
+    ("CT", "CT Schläfenbein", "36773-0"),
+    ("CT", "TC seni paranasali", "30588-8"),
+    ("MR", "MRT kolana lewego", "26257-6"),
+    ("CT", "KT koko vartalo", "46305-9"),
+    ("DX", "RTG S+P", "30745-4"),  # Czech: srdce a plíce, the chest film
+    ("MR", "MR lumbalne kralježnice", "24968-0"),
+    ("DX", "Radiografie pulmonară", "30745-4"),
+    ("CT", "Keuhkovaltimoiden TT-angiografia", "36147-7"),
+    ("CT", "CT-colografie", "60515-4"),
+    ("MR", "MR kolena vľavo", "26257-6"),
+    ("MR", "MR-Angiographie Kopf (TOF)", "36881-1"),  # time of flight: without contrast
+    ("CR", "RX EDAD OSEA", "24724-7"),
+    ("CT", "Rindkere KT kontrastainega", "24628-0"),
+    ("RF", "HISTEROSALPINGOGRAFIA", "25022-5"),
+    ("CT", "ANGIOSCANNER AORTE THORACO-ABDOMINALE", "36141-0"),
+    ("CT", "TC TORACOABDOMINAL AMB CONTRAST", "42275-8"),
+    ("XA", "IR Uterine Fibroid Embolisation", "37979-2"),
+    ("US", "US Nuchal Translucency", "80869-1"),
+    ("MG", "MG Wire Localisation Left", "26316-0"),
+    ("MR", "MRA Aorta Thoracic W/WO", "36274-9"),
+    ("CT", "CT SCAPHOID RIGHT", "37433-0"),
+    ("CT", "Abdomen^BRZUCH_BOLUS_FAZA_TRZUSTKA (Adult)", "79103-8"),  # the pancreatic phase, not the pancreas
+    ("CT", "CT Guidance for biopsy of Spinal cord", "24986-2"),  # (not CORD: the heart in Romanian)
+])
+def test_vocabulary_4_83_readings(modality: str, description: str, code: str) -> None:
+    _assert_best_code(modality, description, code, mapped=False)
+
+
 def test_the_pelvic_and_leg_arteries_are_not_read_as_the_pelvis_alone() -> None:
     """No code names an MR angiogram of the pelvis and legs together (4.79): the pelvis's is not emitted."""
     result = MAPPER.map("MR", study_description="MRA Becken-Bein", study_modalities=frozenset({"MR"}))
