@@ -1792,6 +1792,14 @@ def test_vocabulary_4_83_readings(modality: str, description: str, code: str) ->
     _assert_best_code(modality, description, code, mapped=False)
 
 
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("DX", "WANZHOUGU ZHENGWEI", "37925-5"),  # (4.84) 舟骨's pinyin the radiograph's scaphoid view again
+    ("DX", "腕舟骨正位", "37925-5"),
+])
+def test_vocabulary_4_84_readings(modality: str, description: str, code: str) -> None:
+    _assert_best_code(modality, description, code, mapped=False)
+
+
 def test_the_pelvic_and_leg_arteries_are_not_read_as_the_pelvis_alone() -> None:
     """No code names an MR angiogram of the pelvis and legs together (4.79): the pelvis's is not emitted."""
     result = MAPPER.map("MR", study_description="MRA Becken-Bein", study_modalities=frozenset({"MR"}))
