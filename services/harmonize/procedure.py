@@ -286,7 +286,7 @@ class Lexicon:
     #: A lone letter ending a description after its anatomy (HIP R), or just before a paired part (L SHOULDER),
     #: read as the side.
     side_letters: dict[str, str] = field(default_factory=dict)
-    #: A modality's name read as the side where it follows the anatomy (RX GINOCCHIO DX: destro).
+    #: A modality's name read as the side where it follows a paired part (RX GINOCCHIO DX: destro).
     sides_after_anatomy: dict[str, str] = field(default_factory=dict)
     #: A lone letter ending a description after its anatomy read as the contrast (CAP_C: with).
     contrast_letters: dict[str, str] = field(default_factory=dict)
