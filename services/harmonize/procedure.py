@@ -801,6 +801,14 @@ def _read_text(text: str | None, header_families: Iterable[str], lexicon: Lexico
             reading.laterality.add(lexicon.side_letters[word])
             reading.phrases.append(word)
             covered[i] = True
+    for i, word in enumerate(words[:last]):  # CHEVILLE G F/P: a lone letter after a paired part, views said next
+        nxt = starts.get(i + 1)
+        if (not covered[i] and word in lexicon.side_letters and not reading.laterality and nxt is not None
+                and region_ends.get(i - 1, set()) & lexicon.sided_regions
+                and set(nxt.means) <= {"views", "projections"} and (nxt.means or nxt.implies.get("projections"))):
+            reading.laterality.add(lexicon.side_letters[word])
+            reading.phrases.append(word)
+            covered[i] = True
     for i, word in enumerate(words):  # RX GINOCCHIO DX 2P: the side after a paired part, not the modality's name
         if (word in lexicon.sides_after_anatomy and modality_named[i]
                 and region_ends.get(i - 1, set()) & lexicon.sided_regions and not reading.laterality):

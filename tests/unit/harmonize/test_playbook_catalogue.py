@@ -1800,6 +1800,17 @@ def test_vocabulary_4_84_readings(modality: str, description: str, code: str) ->
     _assert_best_code(modality, description, code, mapped=False)
 
 
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("DX", "Cheville G F/P", "26386-3"),  # (4.85) a side letter after a paired part, the views said after it
+    ("DX", "Poignet D face profil", "37826-5"),
+    ("DX", "KNEE R AP LAT", "37745-7"),
+    ("DX", "Genou D face + profil + défilé fémoro-patellaire", "37749-9"),  # défilé fémoro-patellaire: sunrise
+    ("DX", "L SPINE AP LAT", "24970-6"),  # L before the spine stays the lumbar spine
+])
+def test_vocabulary_4_85_readings(modality: str, description: str, code: str) -> None:
+    _assert_best_code(modality, description, code, mapped=False)
+
+
 def test_the_pelvic_and_leg_arteries_are_not_read_as_the_pelvis_alone() -> None:
     """No code names an MR angiogram of the pelvis and legs together (4.79): the pelvis's is not emitted."""
     result = MAPPER.map("MR", study_description="MRA Becken-Bein", study_modalities=frozenset({"MR"}))
