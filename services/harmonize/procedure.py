@@ -794,24 +794,27 @@ def _read_text(text: str | None, header_families: Iterable[str], lexicon: Lexico
             reading.phrases.append(words[last])
             covered[last] = True
     _region_letters(reading, words, covered, starts, families, lexicon, last)
-    for i, word in enumerate(words[:-1]):  # L SHOULDER, R BREAST: a lone letter before a paired part
-        nxt = starts.get(i + 1)
-        if (not covered[i] and word in lexicon.side_letters and not reading.laterality and nxt is not None
-                and set(nxt.means.get("regions", ())) & lexicon.sided_regions):
-            reading.laterality.add(lexicon.side_letters[word])
-            reading.phrases.append(word)
-            covered[i] = True
-    for i, word in enumerate(words[:last]):  # CHEVILLE G F/P: a lone letter after a paired part, views said next
-        nxt = starts.get(i + 1)
-        if (not covered[i] and word in lexicon.side_letters and not reading.laterality and nxt is not None
-                and region_ends.get(i - 1, set()) & lexicon.sided_regions
-                and set(nxt.means) <= {"views", "projections"} and (nxt.means or nxt.implies.get("projections"))):
-            reading.laterality.add(lexicon.side_letters[word])
-            reading.phrases.append(word)
-            covered[i] = True
+    def after_paired_part(i: int) -> bool:
+        return bool(region_ends.get(i - 1, set()) & lexicon.sided_regions)
+
+    def lone_side_letter(within: Sequence[str], fits: Callable[[int, Term], bool]) -> None:
+        """The first lone side letter of `within` whose place `fits` (given the phrase after it) read as the side."""
+        for i, word in enumerate(within):
+            nxt = starts.get(i + 1)
+            if (not covered[i] and word in lexicon.side_letters and not reading.laterality and nxt is not None
+                    and fits(i, nxt)):
+                reading.laterality.add(lexicon.side_letters[word])
+                reading.phrases.append(word)
+                covered[i] = True
+
+    # L SHOULDER, R BREAST: a lone letter before a paired part
+    lone_side_letter(words[:-1], lambda i, nxt: bool(set(nxt.means.get("regions", ())) & lexicon.sided_regions))
+    # CHEVILLE G F/P: a lone letter after a paired part, the views said next
+    lone_side_letter(words[:last], lambda i, nxt: after_paired_part(i) and set(nxt.means) <= {"views", "projections"}
+                     and bool(nxt.means or nxt.implies.get("projections")))
     for i, word in enumerate(words):  # RX GINOCCHIO DX 2P: the side after a paired part, not the modality's name
-        if (word in lexicon.sides_after_anatomy and modality_named[i]
-                and region_ends.get(i - 1, set()) & lexicon.sided_regions and not reading.laterality):
+        if (word in lexicon.sides_after_anatomy and modality_named[i] and after_paired_part(i)
+                and not reading.laterality):
             reading.laterality.add(lexicon.sides_after_anatomy[word])
     _side_decubitus(reading, lexicon)
     counts = _view_counts(words, [not c for c in covered], lexicon)
