@@ -139,7 +139,9 @@ def latin_words(raw: dict[str, Any]) -> set[str]:
 
 def build(raw: dict[str, Any]) -> dict[str, Any]:
     taken = latin_words(raw)
-    seen: set[str] = set()
+    #: spelling -> the Chinese word it was first written for: a spelling is kept for that word only, in every entry
+    #: the word has (结石 in CT and elsewhere; 内耳 in CT and MR), never for another word read alike.
+    spelt_for: dict[str, str] = {}
 
     def pinyin_of(words: list[Any], anatomy: bool = False) -> list[str]:
         out: list[str] = []
@@ -150,8 +152,7 @@ def build(raw: dict[str, Any]) -> dict[str, Any]:
             s = spelling(w)
             if s and len(w) == 1 and anatomy and (len(s) < MIN_SINGLE_ANATOMY or s in SINGLE_ANATOMY_LEFT_OUT):
                 continue
-            if s and s not in taken and s not in seen:
-                seen.add(s)
+            if s and s not in taken and spelt_for.setdefault(s, w) == w and s not in out:
                 out.append(s)
         return out
 

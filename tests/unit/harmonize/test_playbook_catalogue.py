@@ -4,6 +4,7 @@ vocabulary reads (joints, sides, view counts, arthrograms, diagnostic mammograms
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from services.harmonize.procedure import build_mapper, default_lexicon, read_midrc_table, read_text
 
@@ -1809,6 +1810,31 @@ def test_vocabulary_4_84_readings(modality: str, description: str, code: str) ->
 ])
 def test_vocabulary_4_85_readings(modality: str, description: str, code: str) -> None:
     _assert_best_code(modality, description, code, mapped=False)
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("MR", "NEIER MR", "35956-2"),  # (4.86) 内耳: the internal auditory canal in MR, its second entry now in pinyin too
+    ("CT", "ZHUIGUANZAOYING CT", "28566-8"),  # 椎管造影 in CT: a CT myelogram, the spine
+    ("MR", "ZIGONG MR ZENGQIANG", "36265-7"),  # 子宫: an anatomy word and a term; the uterus, not the pelvis
+    ("NM", "XIAOHUADAOCHUXIE", "81544-9"),  # 消化道出血 in NM: the bleeding scan
+])
+def test_vocabulary_4_86_readings(modality: str, description: str, code: str) -> None:
+    _assert_best_code(modality, description, code, mapped=False)
+
+
+def test_a_chinese_word_of_several_entries_is_spelt_in_pinyin_in_each() -> None:
+    """The pinyin list carries every meaning a Chinese word has (4.86), not only its first entry's."""
+    pytest.importorskip("pypinyin")
+    from services.harmonize.vocabulary import generate_pinyin
+
+    raw = yaml.safe_load(generate_pinyin.TERMS.read_text(encoding="utf-8"))
+    built = generate_pinyin.build(raw)
+    entries_of: dict[str, int] = {}
+    for term in built["terms"]:
+        for word in term["words"]:
+            entries_of[word] = entries_of.get(word, 0) + 1
+    assert entries_of["NEIER"] == 2 and entries_of["MINIAOXI"] == 2 and entries_of["TAIER"] == 2
+    assert any("ZIGONG" in words for words in built["anatomy"].values()) and entries_of["ZIGONG"] == 1
 
 
 def test_the_pelvic_and_leg_arteries_are_not_read_as_the_pelvis_alone() -> None:
