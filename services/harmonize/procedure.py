@@ -1901,12 +1901,17 @@ class ProcedureMapper:
             _promote(scored, lambda p: keeps(p, exactly=False))
             _promote(scored, lambda p: keeps(p, exactly=True))  # the regions said, and no more, before either
         # so does a code of a region said with a part of it, stating nothing unsaid, before the part's code stating
-        # a contrast or a side unsaid (ABD/RENAL: "CT Abdomen" before "CT Kidney WO and W contrast IV")
-        if scored and reading.containers_given_way and self.unsaid(reading, scored[0][0]) & {"contrast", "laterality"}:
+        # a contrast or a side unsaid (ABD/RENAL: "CT Abdomen" before "CT Kidney WO and W contrast IV"); and a code
+        # of the region holding several parts said, where the closest codes name them together, each stating a
+        # contrast or a side unsaid (CT Thoracic and Lumbar Spine, 全脊柱CT: "CT Spine" before those and before
+        # "CT Lumbar spine", as close, which drops the thoracic spine)
+        containers = reading.containers_given_way or self._holding(reading, scored)
+        if scored and containers and (self.unsaid(reading, scored[0][0]) & {"contrast", "laterality"}
+                                      or not reading.containers_given_way):
             best = scored[0][0]
             _promote(scored, lambda p: p.modality == best.modality and bool(p.regions)
-                     and p.regions <= reading.regions | reading.containers_given_way
-                     and self.unsaid(reading, p) <= reading.containers_given_way
+                     and p.regions <= reading.regions | containers
+                     and self.unsaid(reading, p) <= containers
                      and self.dropped(reading, p) <= reading.regions
                      and all(any(c == r or c in self.lexicon.ancestors(r) for c in p.regions)
                              for r in reading.regions))
@@ -1923,6 +1928,20 @@ class ProcedureMapper:
             _promote(scored, lambda p: reading.timing <= p.timing
                      and not self.dropped(reading, p) - dropped_by_best)
         return scored
+
+    def _holding(self, reading: Reading, scored: list[tuple[Procedure, Score]]) -> set[str]:
+        """The regions holding every one of several parts said (TSPINE, LSPINE: SPINE; the whole body aside), where
+        codes of the best code's modality name those parts together, each stating a contrast or a side unsaid, and
+        one of them is as close as the best."""
+        if len(reading.regions) < 2 or not scored:
+            return set()
+        best, best_score = scored[0]
+        together = [(p, s) for p, s in scored if p.modality == best.modality and p.regions == reading.regions]
+        if (not together or any(not self.unsaid(reading, p) & {"contrast", "laterality"} for p, _ in together)
+                or max(s.value for _, s in together) < best_score.value):
+            return set()
+        held = set.intersection(*({*self.lexicon.ancestors(r)} for r in reading.regions))
+        return held - {"WHOLEBODY", "UNSPECIFIED"}
 
     def _score(self, reading: Reading, p: Procedure, modality: str | None) -> Score:
         w = self.policy.weights

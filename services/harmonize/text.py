@@ -41,6 +41,7 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     # C- IP; not +C - PE, nor the cervical spine said with others (C- SPINE, C- AND T-SPINE, C- T- L-SPINE)
     (re.compile(r"(?<![A-Z+])C-(?=\s+[A-Z])(?!\s+(SPINE|SP|S|AND|OR|T|L|TH|THORACIC|LUMBAR|THRU|TO)\b)"), " CMINUS "),
     (re.compile(r"\+\s*C\b(?!\s*-\s*(SPINE|SP)\b)"), " CPLUS "),  # +C (HEAD + C-SPINE: the spine; +C-CT)
+    (re.compile(r"<\s*(?=\d)"), " LESS THAN "),  # < 14 WKS, <2 VIEWS
     (re.compile(r"(\d)\s*\+"), r"\1 PLUS "),  # 3+ VIEWS
     (re.compile(r"\+"), " PLUS "),
     (re.compile(r"&"), " AND "),

@@ -1822,6 +1822,42 @@ def test_vocabulary_4_86_readings(modality: str, description: str, code: str) ->
     _assert_best_code(modality, description, code, mapped=False)
 
 
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "CT THORACIC AND LUMBAR SPINE", "28566-8"),  # (4.87) every code naming both states a contrast: the spine's
+    ("CT", "全脊柱CT三维重建", "28566-8"),
+    ("CT", "全脊柱CT平扫", "86987-5"),  # the contrast said: the three parts' code
+    ("MR", "MRI L/S SPINE", "24968-0"),  # the lumbar spine's code is as close: no holding region
+    ("MR", "CARDIAC MRI LGE", "36197-2"),  # late gadolinium enhancement: with contrast
+    ("MR", "心脏MR平扫+延迟强化", "36357-2"),
+    ("CT", "上颌窦CT平扫", "36529-6"),  # a maxillary sinus: the sinuses
+    ("MR", "视神经MR增强", "36820-9"),  # the optic nerves: the orbits
+    ("MR", "MRI ACHILLES TENDON RT", "26210-5"),
+    ("US", "US OB <14 WKS", "80869-1"),  # < before a number: less than
+    ("US", "胎儿NT检查", "80869-1"),  # nuchal translucency: the first trimester
+    ("MG", "左乳局部加压", "37553-5"),  # spot compression
+    ("XA", "AORTOGRAM", "24658-7"),
+    ("XA", "主动脉造影", "24658-7"),  # read whole, not 主 beside 动脉造影
+    ("MR", "MRI PROSTATE BPMRI", "36519-7"),  # biparametric: without contrast
+    ("MR", "MR glave s KS", "24589-4"),  # s kontrastnim sredstvom
+    ("CT", "CT angiografija plućnih arterija", "36147-7"),
+    ("MR", "MR levého ramene", "26268-3"),  # inflected forms: genitive after the modality
+    ("MR", "Polven MT oik", "26258-4"),
+    ("CR", "Bal csukló 2 irányú", "37483-5"),  # 2 irányú: two views
+    ("DX", "Thorax pa + sivu", "42272-5"),  # sivu: the lateral
+    ("CR", "Lonkkien rtg", "26130-5"),  # the hips in the plural: both sides
+    ("CR", "Rtg kyčelních kloubů", "26130-5"),
+    ("MR", "MR kolena", "24802-1"),  # the knee's genitive, not the plural
+    ("MG", "Mammograafia mõlemad rinnad", "36626-0"),
+    ("CT", "CT-kolonografi", "60515-4"),
+    ("MR", "MR kolangiopankreatograafia", "37220-1"),
+    ("RF", "Clisma opaco a doppio contrasto", "46357-0"),
+    ("RF", "Øsofaguspassage", "24678-5"),
+    ("NM", "Skeleta scintigrāfija", "39818-0"),
+])
+def test_vocabulary_4_87_readings(modality: str, description: str, code: str) -> None:
+    _assert_best_code(modality, description, code, mapped=False)
+
+
 def test_a_chinese_word_of_several_entries_is_spelt_in_pinyin_in_each() -> None:
     """The pinyin list carries every meaning a Chinese word has (4.86), not only its first entry's."""
     pytest.importorskip("pypinyin")
