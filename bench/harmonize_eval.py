@@ -27,7 +27,7 @@ series geometry against dcm2niix.
 5. Chinese exam names written in pinyin (bench/data/pinyin_descriptions.csv, written for this bench by a writer
    who did not see the vocabulary), labelled like the fresh set: odd ids for development, even ids blind.
 6. Sets written for the bench later by other writers (merge_annotations.WRITTEN_SETS: a second to a
-   tenth Chinese set, a second pinyin set, six English sets, eight European sets), each after a vocabulary was
+   eleventh Chinese set, a second pinyin set, seven English sets, nine European sets), each after a vocabulary was
    frozen, labelled by the protocol file of that time over the whole catalogue: odd ids for development, even ids
    blind.
 7. The multilingual probe descriptions (written with the vocabulary: a regression set, not held out).
