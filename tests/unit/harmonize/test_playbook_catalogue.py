@@ -1858,6 +1858,35 @@ def test_vocabulary_4_87_readings(modality: str, description: str, code: str) ->
     _assert_best_code(modality, description, code, mapped=False)
 
 
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "CT HIP B/L", "36016-4"),  # (4.88) B/L: both sides, not L the left
+    ("US", "DOPPLER B/L LOWER LIMB VENOUS", "39420-5"),
+    ("MG", "MAMMOGRAM B/L", "36626-0"),
+    ("CT", "CT BRAIN PLAIN + CONTRAST", "24726-2"),  # plain and contrast: without and with
+    ("CT", "CT WHOLE ABDOMEN WITH CONTRAST", "36813-4"),  # the whole abdomen: the abdomen and pelvis
+    ("MR", "MRI C-SPINE & D-SPINE", "43457-1"),  # D SPINE: the dorsal spine
+    ("CT", "CT DORSO LUMBAR SPINE", "28566-8"),
+    ("CT", "CT GUIDED FNAC", "30580-5"),
+    ("US", "USG KUB", "38036-0"),
+    ("US", "ANOMALY SCAN (LEVEL II)", "80866-7"),
+    ("US", "USG PELVIS (TVS)", "24677-7"),
+    ("MR", "MRI CERVIX", "42301-2"),
+    ("MR", "MRI FISTULOGRAM", "24867-4"),
+    ("MR", "MRI TONGUE", "24839-3"),
+    ("MR", "舌部MR增强", "24841-9"),
+    ("CT", "CT DENTASCAN", "79095-6"),
+    ("RF", "T管造影", "30647-2"),  # a T-tube cholangiogram
+    ("CR", "RTG klatki piersiowej przyłóżkowe", "30746-2"),  # at the bedside: portable
+    ("NM", "Gammagrafia òssia", "39818-0"),
+    ("CT", "CT lumbale wervelzuil zonder contrast", "30620-9"),
+    ("MR", "MRT Ganze Wirbelsäule", "42698-1"),  # the whole spine: its three parts
+    ("MR", "RM sem e com gadolinio", "42298-0"),
+    ("MG", "Mamografia de cribratge", "26175-0"),
+])
+def test_vocabulary_4_88_readings(modality: str, description: str, code: str) -> None:
+    _assert_best_code(modality, description, code, mapped=False)
+
+
 def test_a_chinese_word_of_several_entries_is_spelt_in_pinyin_in_each() -> None:
     """The pinyin list carries every meaning a Chinese word has (4.86), not only its first entry's."""
     pytest.importorskip("pypinyin")
