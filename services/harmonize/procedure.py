@@ -1940,8 +1940,7 @@ class ProcedureMapper:
         if (not together or any(not self.unsaid(reading, p) & {"contrast", "laterality"} for p, _ in together)
                 or max(s.value for _, s in together) < best_score.value):
             return set()
-        held = set.intersection(*({*self.lexicon.ancestors(r)} for r in reading.regions))
-        return held - {"WHOLEBODY", "UNSPECIFIED"}
+        return set(frozenset.intersection(*map(self.lexicon.ancestors, reading.regions))) - {"WHOLEBODY", "UNSPECIFIED"}
 
     def _score(self, reading: Reading, p: Procedure, modality: str | None) -> Score:
         w = self.policy.weights

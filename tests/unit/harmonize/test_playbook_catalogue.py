@@ -3,6 +3,8 @@ vocabulary reads (joints, sides, view counts, arthrograms, diagnostic mammograms
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 import yaml
 
@@ -1894,10 +1896,7 @@ def test_a_chinese_word_of_several_entries_is_spelt_in_pinyin_in_each() -> None:
 
     raw = yaml.safe_load(generate_pinyin.TERMS.read_text(encoding="utf-8"))
     built = generate_pinyin.build(raw)
-    entries_of: dict[str, int] = {}
-    for term in built["terms"]:
-        for word in term["words"]:
-            entries_of[word] = entries_of.get(word, 0) + 1
+    entries_of = Counter(word for term in built["terms"] for word in term["words"])
     assert entries_of["NEIER"] == 2 and entries_of["MINIAOXI"] == 2 and entries_of["TAIER"] == 2
     assert any("ZIGONG" in words for words in built["anatomy"].values()) and entries_of["ZIGONG"] == 1
 
