@@ -3,7 +3,7 @@ PYTHON := .venv/bin/python
 STACK  := $(PYTHON) -m radcurate.stack
 
 .DEFAULT_GOAL := help
-.PHONY: help install up down status demo test lint schemas test-unit test-contracts test-stack test-e2e test-fuzz k8s-check image bench-deid bench-harmonize bench-qc bench-large vocabulary
+.PHONY: help install up down status demo test lint schemas test-unit test-contracts test-stack test-e2e test-fuzz k8s-check image bench-deid bench-harmonize bench-qc bench-large vocabulary vocabulary-changes
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -72,6 +72,9 @@ vocabulary: ## regenerate the harmonize vocabulary tables from their sources
 	$(PYTHON) -m services.harmonize.vocabulary.generate_cid4031
 	$(PYTHON) -m services.harmonize.vocabulary.generate_pinyin
 	$(PYTHON) -m services.harmonize.vocabulary.generate_procedures
+
+vocabulary-changes: ## benchmark words read differently alone since the last vocabulary tag (BASE=ref to compare)
+	$(PYTHON) -m bench.word_changes $(if $(BASE),--base $(BASE))
 
 # ---- deployment
 k8s-check: ## render deploy/k8s overlays, validate schemas, checkov (manifests + Dockerfile), tests/deploy (tools in .venv-k8s)

@@ -1113,7 +1113,7 @@ def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
         if len(word) < MIN_CUT_WORD or known:
             completed.append(word)
             continue
-        pairs = _fewest(_glued_words(word, lexicon))
+        pairs = [way for way in _fewest(_glued_words(word, lexicon)) if not _cuts_into_stem(word, way, lexicon)]
         if len(pairs) == 1:  # vocabulary words written as one (CHESTPA, PELVISAP, ABDPELVIS, PELVISBONEBIOPSY)
             completed += pairs[0]
             continue
@@ -1130,6 +1130,13 @@ def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
                 fits = _alike([w for w in _mistyped(word, lexicon) if _likely_slip(word, w)], lexicon)
         completed.append(fits[0] if len(fits) == 1 else word)
     return completed
+
+
+def _cuts_into_stem(word: str, way: tuple[str, ...], lexicon: Lexicon) -> bool:
+    """Whether `way` reads apart a word that is a vocabulary word of MIN_MISTYPED_WORD letters or more with one
+    stray letter after it, cutting into that word (ABDOMENT: ABDOMEN and a slip, not ABDOME NT)."""
+    stem = word[:-1]
+    return len(stem) >= MIN_MISTYPED_WORD and stem in lexicon.single_words and len(way[0]) < len(stem)
 
 
 def _fewest(ways: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
@@ -1901,20 +1908,15 @@ class ProcedureMapper:
             _promote(scored, lambda p: keeps(p, exactly=False))
             _promote(scored, lambda p: keeps(p, exactly=True))  # the regions said, and no more, before either
         # so does a code of a region said with a part of it, stating nothing unsaid, before the part's code stating
-        # a contrast or a side unsaid (ABD/RENAL: "CT Abdomen" before "CT Kidney WO and W contrast IV"); and a code
-        # of the region holding several parts said, where the closest codes name them together, each stating a
-        # contrast or a side unsaid (CT Thoracic and Lumbar Spine, 全脊柱CT: "CT Spine" before those and before
-        # "CT Lumbar spine", as close, which drops the thoracic spine)
-        containers = reading.containers_given_way or self._holding(reading, scored)
-        if scored and containers and (self.unsaid(reading, scored[0][0]) & {"contrast", "laterality"}
-                                      or not reading.containers_given_way):
-            best = scored[0][0]
-            _promote(scored, lambda p: p.modality == best.modality and bool(p.regions)
-                     and p.regions <= reading.regions | containers
-                     and self.unsaid(reading, p) <= containers
-                     and self.dropped(reading, p) <= reading.regions
-                     and all(any(c == r or c in self.lexicon.ancestors(r) for c in p.regions)
-                             for r in reading.regions))
+        # a contrast or a side unsaid (ABD/RENAL: "CT Abdomen" before "CT Kidney WO and W contrast IV")
+        if scored and reading.containers_given_way:
+            if self.unsaid(reading, scored[0][0]) & {"contrast", "laterality"}:
+                self._promote_containing(scored, reading, reading.containers_given_way)
+        # and a code of the region holding several parts said, where the closest codes name them together, each
+        # stating a contrast or a side unsaid (CT Thoracic and Lumbar Spine, 全脊柱CT: "CT Spine" before those and
+        # before "CT Lumbar spine", as close, which drops the thoracic spine)
+        elif holding := self._holding(reading, scored):
+            self._promote_containing(scored, reading, holding)
         # so does a whole-body code where the whole body is said with a part of it (PET-CT 头部+全身: the head and the
         # whole body) before the part's code, which drops the whole body
         if scored and "WHOLEBODY" in self.dropped(reading, scored[0][0]):
@@ -1928,6 +1930,18 @@ class ProcedureMapper:
             _promote(scored, lambda p: reading.timing <= p.timing
                      and not self.dropped(reading, p) - dropped_by_best)
         return scored
+
+    def _promote_containing(self, scored: list[tuple[Procedure, Score]], reading: Reading,
+                            containers: set[str] | frozenset[str]) -> None:
+        """Move first the codes of the best code's modality whose regions are among those said and `containers`,
+        naming each region said or one holding it, stating nothing unsaid but a container and dropping no more
+        than a region said."""
+        best = scored[0][0]
+        _promote(scored, lambda p: p.modality == best.modality and bool(p.regions)
+                 and p.regions <= reading.regions | containers
+                 and self.unsaid(reading, p) <= containers
+                 and self.dropped(reading, p) <= reading.regions
+                 and all(any(c == r or c in self.lexicon.ancestors(r) for c in p.regions) for r in reading.regions))
 
     def _holding(self, reading: Reading, scored: list[tuple[Procedure, Score]]) -> set[str]:
         """The regions holding every one of several parts said (TSPINE, LSPINE: SPINE; the whole body aside), where

@@ -383,6 +383,11 @@ def test_a_cut_word_is_completed_only_when_one_vocabulary_word_fits() -> None:
     assert _complete_cut_words(["STROKE"], lexicon) == ["STROKE"]  # a phrase's first word is not a cut word
     assert _complete_cut_words(["SCREENINGXYZ"], lexicon) == ["SCREENINGXYZ"]  # longer than any word
     assert _complete_cut_words(["CHESTPA", "WALL"], lexicon) == ["CHEST", "PA", "WALL"]  # two words glued
+    # a word with one stray letter is not read apart inside it: ABDOMEN and a slip, not ABDOME and NT (the
+    # nuchal translucency scan) or NC (no contrast)
+    assert _complete_cut_words(["ABDOMENT"], lexicon) == ["ABDOMEN"]
+    assert _complete_cut_words(["ABDOMENC"], lexicon) == ["ABDOMEN"]
+    assert _complete_cut_words(["ABDOMENW"], lexicon) == ["ABDOMEN", "W"]  # a with word glued after it
 
 
 

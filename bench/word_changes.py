@@ -1,0 +1,160 @@
+"""Words of the benchmark descriptions whose reading alone changes between two vocabulary versions.
+
+A typed word that is not a vocabulary word is read as one when it is that word cut short, mistyped by one slip
+or glued to another (services.harmonize.procedure: _complete_cut_words); a slip close to two words of different
+meanings is left unread. A new vocabulary word can therefore change how old words are read without any rule
+naming them: PULMNARY, read as PULMONARY, is left unread once a word one slip from it means something else.
+This lists every such word before the benchmark runs:
+
+- left unread: the base vocabulary read it as other words, the new one leaves it as typed (and it is not itself
+  a vocabulary word now);
+- read otherwise: both read it, as different words of a different meaning;
+- newly read: the base vocabulary left it as typed, the new one reads it as other words.
+
+Both vocabularies are read by the working tree's code: this measures what the vocabulary change does, not a
+change of the reading code. Words are the Latin words of at least four letters in every description of
+bench/data (the `description` and `StudyDescription` columns), the MIDRC mapping table and the probe
+descriptions of the unit tests.
+
+Usage (from the repository root): python -m bench.word_changes [--base REF] [--examples N]
+REF is a git revision whose services/harmonize/vocabulary is the base (default: the latest vocabulary-* tag
+reachable from HEAD); the new vocabulary is the working tree's. Exit status 0 whatever it finds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import subprocess
+import sys
+import tarfile
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from services.harmonize.policy import VOCABULARY_DIR  # noqa: E402
+from services.harmonize.procedure import Lexicon, _complete_cut_words, load_lexicon  # noqa: E402
+from services.harmonize.text import tokens  # noqa: E402
+
+DATA = ROOT / "bench" / "data"
+PROBES = ROOT / "tests" / "unit" / "harmonize" / "data" / "probe_descriptions.csv"
+DESCRIPTION_COLUMNS = ("description", "StudyDescription")
+SHORTEST_WORD = 4
+KINDS = ("left unread", "read otherwise", "newly read")
+
+
+@dataclass(frozen=True)
+class WordChange:
+    """One word read differently alone: how the base and the new vocabulary read it."""
+
+    word: str
+    kind: str
+    base: tuple[str, ...]
+    new: tuple[str, ...]
+
+
+def benchmark_descriptions(data: Path = DATA, probes: Path = PROBES) -> list[tuple[str, str]]:
+    """(source file name, description) of every description the benchmarks and probes hold."""
+    found: list[tuple[str, str]] = []
+    for path in sorted(data.glob("*.csv")) + ([probes] if probes.exists() else []):
+        with path.open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                found += [(path.name, row[c]) for c in DESCRIPTION_COLUMNS if row.get(c)]
+    table = VOCABULARY_DIR / "midrc_StudyDescription_mapping_table.tsv"
+    with table.open(encoding="utf-8") as f:
+        found += [(table.name, line.split("\t", 1)[0]) for line in f if line.strip()]
+    return found
+
+
+def words_in(descriptions: Iterable[str]) -> set[str]:
+    """The Latin words of at least SHORTEST_WORD letters in `descriptions`."""
+    return {t for d in descriptions for t in tokens(d) if len(t) >= SHORTEST_WORD and t.isascii() and t.isalpha()}
+
+
+def _meaning(reading: Sequence[str], lexicon: Lexicon) -> tuple[str, ...]:
+    return tuple(repr(lexicon.phrases.get(w)) for w in reading)
+
+
+def word_changes(words: Iterable[str], base: Lexicon, new: Lexicon) -> list[WordChange]:
+    """The words of `words` read differently alone by `base` and `new`, sorted by kind then word."""
+    changes: list[WordChange] = []
+    for word in words:
+        was = tuple(_complete_cut_words([word], base))
+        now = tuple(_complete_cut_words([word], new))
+        if was == now:
+            continue
+        if now == (word,):
+            if word in new.phrases:
+                continue  # now a vocabulary word of its own
+            kind = "left unread"
+        elif was == (word,):
+            kind = "newly read"
+        elif _meaning(was, base) != _meaning(now, new):
+            kind = "read otherwise"
+        else:
+            continue  # another word of the same meaning
+        changes.append(WordChange(word, kind, was, now))
+    return sorted(changes, key=lambda c: (KINDS.index(c.kind), c.word))
+
+
+def base_vocabulary(ref: str, into: Path) -> Path:
+    """services/harmonize/vocabulary as it was at git revision `ref`, written under `into`."""
+    relative = VOCABULARY_DIR.relative_to(ROOT).as_posix()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", ref, relative],
+                             check=True, capture_output=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into / relative
+
+
+def latest_vocabulary_tag() -> str:
+    """The latest vocabulary-* tag reachable from HEAD."""
+    return subprocess.run(["git", "-C", str(ROOT), "describe", "--tags", "--abbrev=0", "--match", "vocabulary-*"],
+                          check=True, capture_output=True, text=True).stdout.strip()
+
+
+def report(changes: Sequence[WordChange], descriptions: Sequence[tuple[str, str]],
+           examples: int) -> list[str]:
+    """Lines naming each change, the number of descriptions holding the word and up to `examples` of them."""
+    holding: Mapping[str, list[tuple[str, str]]] = defaultdict(list)
+    wanted = {c.word for c in changes}
+    for source, text in descriptions:
+        for word in set(tokens(text)) & wanted:
+            holding[word].append((source, text))
+    lines: list[str] = []
+    for kind in KINDS:
+        of_kind = [c for c in changes if c.kind == kind]
+        lines.append(f"{kind}: {len(of_kind)}")
+        for c in of_kind:
+            found = holding.get(c.word, [])
+            lines.append(f"  {c.word}: {' '.join(c.base)} -> {' '.join(c.new)} ({len(found)} descriptions)")
+            lines += [f"      {source}: {text}" for source, text in found[:examples]]
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--base", help="git revision of the base vocabulary (default: latest vocabulary-* tag)")
+    parser.add_argument("--examples", type=int, default=3, help="descriptions shown per word")
+    args = parser.parse_args(argv)
+    ref = args.base or latest_vocabulary_tag()
+    descriptions = benchmark_descriptions()
+    with tempfile.TemporaryDirectory() as tmp:
+        base = load_lexicon(base_vocabulary(ref, Path(tmp)))
+    new = load_lexicon(VOCABULARY_DIR)
+    words = words_in(text for _, text in descriptions)
+    changes = word_changes(words, base, new)
+    print(f"words read alone, vocabulary at {ref} -> working tree: {len(words)} words, {len(changes)} changed")
+    print("\n".join(report(changes, descriptions, args.examples)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
