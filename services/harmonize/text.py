@@ -42,6 +42,10 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<![A-Z+])C-(?=\s+[A-Z])(?!\s+(SPINE|SP|S|AND|OR|T|L|TH|THORACIC|LUMBAR|THRU|TO)\b)"), " CMINUS "),
     (re.compile(r"\+\s*C\b(?!\s*-\s*(SPINE|SP)\b)"), " CPLUS "),  # +C (HEAD + C-SPINE: the spine; +C-CT)
     (re.compile(r"<\s*(?=\d)"), " LESS THAN "),  # < 14 WKS, <2 VIEWS
+    (re.compile(r"(>\s*=|≥)\s*(?=\d)"), " GE "),  # >= 14 WKS
+    (re.compile(r">\s*(?=\d)"), " GREATER THAN "),  # > 14 WKS
+    # levels of the spine listed before one 椎 (颈、胸、腰椎; 颈/腰椎): written together (颈胸腰椎)
+    (re.compile(r"([颈胸腰])\s*[、/,]\s*(?=[颈胸腰](?:\s*[、/,]\s*[颈胸腰])*\s*椎)"), r"\1"),
     (re.compile(r"(?<![A-Z0-9])B\s*/\s*L(?![A-Z0-9])"), " BILATERAL "),  # B/L: both sides (India, the Gulf)
     (re.compile(r"(?<![A-Z0-9])T\s*型?管"), " T TUBE "),  # T管造影: a T-tube cholangiogram
     (re.compile(r"(\d)\s*\+"), r"\1 PLUS "),  # 3+ VIEWS

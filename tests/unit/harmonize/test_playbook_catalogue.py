@@ -1889,6 +1889,36 @@ def test_vocabulary_4_88_readings(modality: str, description: str, code: str) ->
     _assert_best_code(modality, description, code, mapped=False)
 
 
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "CTU 泌尿系成像", "36813-4"),  # (4.89) CTU, in Chinese and European names: the enhanced CT's
+    ("CT", "Uroscanner", "36813-4"),
+    ("CT", "Uro-TC", "36813-4"),
+    ("CT", "CT IVU", "36813-4"),
+    ("CT", "CT UROGRAM", "42274-1"),  # the English name: without and with (unenhanced, nephrographic, excretory)
+    ("XR", "UROGRAFIA", "37607-9"),  # a urography named alone in a radiograph: the intravenous urogram
+    ("MR", "颈、胸、腰椎MR平扫", "30854-4"),  # levels listed before one 椎: each level's spine
+    ("CT", "颈椎间盘CT（C3-C7）", "24932-6"),  # the cervical discs: the cervical spine, not the neck
+    ("US", "US OB >= 14 WKS SINGLE GESTATION", "80866-7"),
+    ("US", "US OB > 14 WKS", "80866-7"),
+    ("DX", "RTG hrudníku vestoje", "36554-4"),  # vestoje: standing, as CHEST ERECT
+    ("CR", "RTG LS páteře ve 2 projekcích", "36670-8"),
+    ("DX", "RTG desne rame v 2 projekcijah", "37793-7"),
+    ("MR", "MR mozku s kontrastní látkou", "24589-4"),
+    ("CT", "Thoraxin ja vatsan TT, laskimovarjoaine", "42275-8"),  # laskimovarjoaine: intravenous contrast
+    ("CT", "CT angiográfia - nyaki erek", "36234-3"),  # nyaki erek: the neck's vessels
+    ("CT", "CT cervicalcolumna", "24932-6"),
+    ("CT", "CT-Angiographie Aorta thoracoabdominalis", "36141-0"),
+    ("CT", "DT lungartärer (LE)", "79077-4"),  # LE: lungemboli
+    ("DX", "5137 Brustorgane-Übersicht in zwei Ebenen", "36643-5"),
+    ("NM", "Luuston gammakuvaus", "39818-0"),
+    ("NM", "Luustiku stsintigraafia", "39818-0"),
+    ("US", "Eco doppler carotídeo", "24616-5"),  # carotídeo, left unread by two neighbours one slip away
+    ("CR", "RTG levega zapestja", "26170-1"),
+])
+def test_vocabulary_4_89_readings(modality: str, description: str, code: str) -> None:
+    _assert_best_code(modality, description, code, mapped=False)
+
+
 def test_a_chinese_word_of_several_entries_is_spelt_in_pinyin_in_each() -> None:
     """The pinyin list carries every meaning a Chinese word has (4.86), not only its first entry's."""
     pytest.importorskip("pypinyin")
