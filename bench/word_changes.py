@@ -14,9 +14,10 @@ This lists every such word before the benchmark runs:
 Both vocabularies are read by the working tree's code: this measures what the vocabulary change does, not a
 change of the reading code. Words are the Latin words of at least four letters in every description of
 bench/data (the `description` and `StudyDescription` columns), the MIDRC mapping table and the probe
-descriptions of the unit tests.
+descriptions of the unit tests. Each word is shown with the number of descriptions holding it and their files,
+not the descriptions: the label sets' blind halves are not to be read.
 
-Usage (from the repository root): python -m bench.word_changes [--base REF] [--examples N]
+Usage (from the repository root): python -m bench.word_changes [--base REF]
 REF is a git revision whose services/harmonize/vocabulary is the base (default: the latest vocabulary-* tag
 reachable from HEAD); the new vocabulary is the working tree's. Exit status 0 whatever it finds.
 """
@@ -120,29 +121,29 @@ def latest_vocabulary_tag() -> str:
                           check=True, capture_output=True, text=True).stdout.strip()
 
 
-def report(changes: Sequence[WordChange], descriptions: Sequence[tuple[str, str]],
-           examples: int) -> list[str]:
-    """Lines naming each change, the number of descriptions holding the word and up to `examples` of them."""
-    holding: Mapping[str, list[tuple[str, str]]] = defaultdict(list)
+def report(changes: Sequence[WordChange], descriptions: Sequence[tuple[str, str]]) -> list[str]:
+    """Lines naming each change, the number of distinct descriptions holding the word and the files they are in (not the
+    descriptions: the blind halves' rows are not to be read)."""
+    holding: Mapping[str, set[str]] = defaultdict(set)
+    texts: Mapping[str, set[str]] = defaultdict(set)
     wanted = {c.word for c in changes}
     for source, text in descriptions:
         for word in set(tokens(text)) & wanted:
-            holding[word].append((source, text))
+            holding[word].add(source)
+            texts[word].add(text)
     lines: list[str] = []
     for kind in KINDS:
         of_kind = [c for c in changes if c.kind == kind]
         lines.append(f"{kind}: {len(of_kind)}")
         for c in of_kind:
-            found = holding.get(c.word, [])
-            lines.append(f"  {c.word}: {' '.join(c.base)} -> {' '.join(c.new)} ({len(found)} descriptions)")
-            lines += [f"      {source}: {text}" for source, text in found[:examples]]
+            lines.append(f"  {c.word}: {' '.join(c.base)} -> {' '.join(c.new)} ({len(texts[c.word])} descriptions: "
+                         f"{', '.join(sorted(holding[c.word]))})")
     return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--base", help="git revision of the base vocabulary (default: latest vocabulary-* tag)")
-    parser.add_argument("--examples", type=int, default=3, help="descriptions shown per word")
     args = parser.parse_args(argv)
     ref = args.base or latest_vocabulary_tag()
     descriptions = benchmark_descriptions()
@@ -152,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     words = words_in(text for _, text in descriptions)
     changes = word_changes(words, base, new)
     print(f"words read alone, vocabulary at {ref} -> working tree: {len(words)} words, {len(changes)} changed")
-    print("\n".join(report(changes, descriptions, args.examples)))
+    print("\n".join(report(changes, descriptions)))
     return 0
 
 

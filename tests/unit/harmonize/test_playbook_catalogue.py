@@ -1912,10 +1912,52 @@ def test_vocabulary_4_88_readings(modality: str, description: str, code: str) ->
     ("DX", "5137 Brustorgane-Übersicht in zwei Ebenen", "36643-5"),
     ("NM", "Luuston gammakuvaus", "39818-0"),
     ("NM", "Luustiku stsintigraafia", "39818-0"),
-    ("US", "Eco doppler carotídeo", "24616-5"),  # carotídeo, left unread by two neighbours one slip away
-    ("CR", "RTG levega zapestja", "26170-1"),
+    ("US", "Doppler carotídeo", "24616-5"),  # carotídeo, left unread by two neighbours one slip away
+    ("CR", "RTG desnega zapestja", "26171-9"),
 ])
 def test_vocabulary_4_89_readings(modality: str, description: str, code: str) -> None:
+    _assert_best_code(modality, description, code, mapped=False)
+
+
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("CT", "TS höfuð án skuggaefnis", "30799-1"),  # (4.90) Icelandic; ð read as D
+    ("MR", "Segulómun lendhryggur", "24968-0"),
+    ("CT", "TS kviður og grindarhol með skuggaefni", "36813-4"),
+    ("MR", "Segulómun vinstri öxl", "26268-3"),
+    ("CR", "Röntgen ökkli vinstri", "26098-4"),
+    ("NM", "Beinaskann", "39818-0"),
+    ("US", "USG kakla asinsvadiem ar doplerogrāfiju", "44175-8"),  # the neck's vessels, not the carotids alone
+    ("US", "UL halskärl doppler bilat", "44175-8"),
+    ("CR", "RTG zdjelice i kukova", "30768-6"),  # kukova: the hips in the plural
+    ("RF", "Pasáž GIT", "42459-8"),
+    ("CT", "Kõhu KT 3 faasi (maks)", "24815-3"),  # three phases after the injection
+    ("CT", "CT abdomen trifazic", "79103-8"),
+    ("MG", "Mammografia skryningowa obustronna", "26175-0"),
+    ("DX", "RTG kręgosłupa szyjnego AP i bok", "24942-5"),  # bok: the lateral
+    ("NM", "Динамична бъбречна сцинтиграфия", "24776-7"),
+    ("CR", "RTG pluća u postelji", "30746-2"),
+    ("RF", "RTG polykacího aktu", "24682-7"),
+    ("MG", "Mamografia + tomosyntéza bilat.", "86463-7"),
+    ("CT", "Galvos smegenų KT perfuzija", "24728-8"),
+    ("CT", "CTA hrudnej a brušnej aorty", "36141-0"),
+    ("DX", "Rtg kne hø stående", "26087-7"),  # hø: høyre, the right
+    ("MR", "ЯМР лумбален гръбначен стълб", "24968-0"),
+    ("XA", "Aivovaltimoiden angiografia (DSA)", "37173-2"),
+    ("NM", "Перфузиона сцинтиграфија плућа", "39697-8"),
+    ("NM", "Renografi MAG3", "39746-3"),
+    ("NM", "NM RENOGRAM MAG3", "39746-3"),
+    ("CT", "CT urografija", "36813-4"),
+    ("XA", "Angiografi benartärer hö med PTA", "47987-3"),
+    ("CT", "DT vēdera dobumam un iegurnim, arteriālā un venozā fāze", "36813-4"),
+    ("RF", "Іригоскопія з подвійним контрастуванням", "24667-8"),
+    ("CT", "КТ ОЧП та ОМТ, артеріальна і венозна фази", "36813-4"),  # ОЧП, ОМТ: abdominal and pelvic organs
+    ("MR", "MRI HAMSTRING RIGHT", "26237-8"),
+    ("US", "US Hamstring Lt", "38040-2"),  # an ultrasound's: the leg (not an unspecified code emitted)
+    ("US", "US MORPHOLOGY 20 WEEKS", "80866-7"),
+    ("MR", "MRI PUBIC SYMPHYSIS", "24867-4"),
+    ("MR", "Remnographie encéphalique sans injection", "30657-1"),  # remnographie: an MRI
+])
+def test_vocabulary_4_90_readings(modality: str, description: str, code: str) -> None:
     _assert_best_code(modality, description, code, mapped=False)
 
 
