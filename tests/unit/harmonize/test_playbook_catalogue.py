@@ -1961,6 +1961,20 @@ def test_vocabulary_4_90_readings(modality: str, description: str, code: str) ->
     _assert_best_code(modality, description, code, mapped=False)
 
 
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("RF", "术后上消化道碘水造影", "42012-5"),  # (4.91) 碘水: a water-soluble iodinated contrast
+    ("RF", "吞咽功能造影(VFSS)", "24682-7"),
+    ("MR", "心脏MR电影+LGE", "105168-9"),  # cine before the contrast, late enhancement after: without and with
+    ("MR", "CARDIAC MRI CINE + LGE", "105168-9"),
+    ("MR", "MR Cardiac Function & Viability", "105168-9"),
+    ("MR", "MR HEART CINE", "37434-8"),  # cine alone: the contrast unsaid
+    ("XA", "左侧精索静脉栓塞术", "37973-5"),  # a varicocele's embolisation: the testicular vessels
+    ("XA", "VARICOCELE EMBOLIZATION", "37973-5"),
+])
+def test_vocabulary_4_91_readings(modality: str, description: str, code: str) -> None:
+    _assert_best_code(modality, description, code, mapped=False)
+
+
 def test_a_chinese_word_of_several_entries_is_spelt_in_pinyin_in_each() -> None:
     """The pinyin list carries every meaning a Chinese word has (4.86), not only its first entry's."""
     pytest.importorskip("pypinyin")
