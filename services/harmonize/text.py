@@ -59,7 +59,8 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
 
 _ESCAPED = re.compile(r"U\+(00[C-F][0-9A-F]|01[0-9A-F]{2}|02[0-4][0-9A-F])")  # EXTRU+00C9MIT: É written out
 _LATIN_ACCENTED = re.compile(r"[\u00c0-\u024f\u1e00-\u1eff]")
-_LATIN_LETTERS = {"Ł": "L", "Ø": "O", "Đ": "D", "Ð": "D", "Æ": "AE", "Œ": "OE", "Þ": "TH", "ẞ": "SS"}  # Ð: Icelandic
+#: Latin letters NFKD does not take apart (Ð Icelandic, Ħ Maltese).
+_LATIN_LETTERS = {"Ł": "L", "Ø": "O", "Đ": "D", "Ð": "D", "Æ": "AE", "Œ": "OE", "Þ": "TH", "ẞ": "SS", "Ħ": "H"}
 
 
 def _unaccented(letter: str) -> str:

@@ -1975,6 +1975,38 @@ def test_vocabulary_4_91_readings(modality: str, description: str, code: str) ->
     _assert_best_code(modality, description, code, mapped=False)
 
 
+@pytest.mark.parametrize(("modality", "description", "code"), [
+    ("NM", "Shintigrafi e kockave", "39818-0"),  # (4.92) Albanian
+    ("DX", "Grafi e kyçit të dorës së majtë AP/LAT", "38860-3"),
+    ("MR", "Rezonance magnetike e kokes me kontrast", "24589-4"),
+    ("CT", "Angio CT e arterieve pulmonare", "36147-7"),
+    ("RF", "Grafi ezofag-stomak me barium", "42459-8"),  # the oesophagus and stomach: the upper GI tract
+    ("RF", "RTG požiralnika in želodca z barijem", "42459-8"),
+    ("RF", "Rtg pasaža jednjaka i želuca", "42459-8"),
+    ("CT", "CT SIDER, ZAQQ U PELVI BIL-KUNTRAST", "72254-6"),  # Maltese
+    ("US", "Ultrasound taż-żaqq", "24558-9"),
+    ("MR", "MRI spalla leminija", "26270-9"),
+    ("DX", "Rtg desnog stopala AP i kosi", "37697-0"),  # kosi: oblique
+    ("CR", "Rtg lakta desno 2 pravca", "37681-4"),
+    ("MR", "MR endokranijuma sa gadolinijumom", "24589-4"),
+    ("DX", "Рендген на бели дробови ПА", "24648-8"),  # Macedonian
+    ("MR", "МРИ на мозок со контраст", "24589-4"),
+    ("DX", "Рендген на лев рачен зглоб AP/LAT", "38860-3"),
+    ("CT", "КТ ангиографија на пулмонални артерии", "36147-7"),
+    ("NM", "СЦИНТИГРАФИЯ НА СКЕЛЕТ", "39818-0"),
+    ("CR", "ΑΚΤΙΝΟΓΡΑΦΙΑ ΛΕΚΑΝΗΣ ΙΣΧΙΩΝ", "30768-6"),  # the hips in the plural: both sides
+    ("MR", "MRI ΓΟΝΑΤΟΥ ΔΕΞΙ", "26258-4"),
+    ("MR", "Sol Omuz MR Artrografi", "36130-3"),  # Turkish
+    ("DX", "XR C SPINE AP LAT PEG VIEW", "37103-9"),  # the peg view: the odontoid (PEG alone: a gastrostomy)
+    ("CT", "CT tar-ras mingħajr kuntrast", "30799-1"),  # Ħ read as H
+    ("CT", "CT tal-għonq bil-kuntrast", "36235-0"),
+    ("DX", "SOL EL GRAFİSİ AP-OBLİK", "26389-7"),
+    ("MR", "HİPOFİZ MR DİNAMİK", "36238-4"),  # dinamik: dynamic, enhanced phases
+])
+def test_vocabulary_4_92_readings(modality: str, description: str, code: str) -> None:
+    _assert_best_code(modality, description, code, mapped=False)
+
+
 def test_a_chinese_word_of_several_entries_is_spelt_in_pinyin_in_each() -> None:
     """The pinyin list carries every meaning a Chinese word has (4.86), not only its first entry's."""
     pytest.importorskip("pypinyin")

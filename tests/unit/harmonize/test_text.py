@@ -22,6 +22,8 @@ from services.harmonize.text import PhraseTable, compact, is_cjk, key, tokens
         ("ＣＴ　ＣＨＥＳＴ", ["CT", "CHEST"]),  # full width
         ("IRM FÉMUR/CUISSE GAUCHE", ["IRM", "FEMUR", "CUISSE", "GAUCHE"]),  # accents folded away
         ("TK miednicy małej", ["TK", "MIEDNICY", "MALEJ"]),  # Ł is an L with a stroke, not a separator
+        ("TS höfuð", ["TS", "HOFUD"]),  # Icelandic Ð: D
+        ("CT tar-ras mingħajr kuntrast", ["CT", "TAR", "RAS", "MINGHAJR", "KUNTRAST"]),  # Maltese Ħ: H
         ("IRM EXTRU+00C9MITU+00C9S", ["IRM", "EXTREMITES"]),  # É written out as U+00C9 by an export
         ("IRM HANCHE C- C+", ["IRM", "HANCHE", "CPM"]),  # without, then with
         ("MR ABDOMEN +/- CONTRAST", ["MR", "ABDOMEN", "CPM", "CONTRAST"]),
