@@ -1,7 +1,7 @@
 """Words of the benchmark descriptions whose reading alone changes between two vocabulary versions.
 
 A typed word that is not a vocabulary word is read as one when it is that word cut short, mistyped by one slip
-or glued to another (services.harmonize.procedure: _complete_cut_words); a slip close to two words of different
+or glued to another (services.harmonize.procedure: read_alone); a slip close to two words of different
 meanings is left unread. A new vocabulary word can therefore change how old words are read without any rule
 naming them: PULMNARY, read as PULMONARY, is left unread once a word one slip from it means something else.
 This lists every such word before the benchmark runs:
@@ -41,7 +41,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from services.harmonize.policy import VOCABULARY_DIR  # noqa: E402
-from services.harmonize.procedure import Lexicon, _complete_cut_words, load_lexicon  # noqa: E402
+from services.harmonize.procedure import (  # noqa: E402
+    MIDRC_TABLE,
+    Lexicon,
+    load_lexicon,
+    read_alone,
+    read_midrc_table,
+    word_meaning,
+)
 from services.harmonize.text import tokens  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
@@ -68,9 +75,7 @@ def benchmark_descriptions(data: Path = DATA, probes: Path = PROBES) -> list[tup
         with path.open(encoding="utf-8", newline="") as f:
             for row in csv.DictReader(f):
                 found += [(path.name, row[c]) for c in DESCRIPTION_COLUMNS if row.get(c)]
-    table = VOCABULARY_DIR / "midrc_StudyDescription_mapping_table.tsv"
-    with table.open(encoding="utf-8") as f:
-        found += [(table.name, line.split("\t", 1)[0]) for line in f if line.strip()]
+    found += [(MIDRC_TABLE, row.description) for row in read_midrc_table()]
     return found
 
 
@@ -80,15 +85,15 @@ def words_in(descriptions: Iterable[str]) -> set[str]:
 
 
 def _meaning(reading: Sequence[str], lexicon: Lexicon) -> tuple[str, ...]:
-    return tuple(repr(lexicon.phrases.get(w)) for w in reading)
+    return tuple(word_meaning(w, lexicon) for w in reading)
 
 
 def word_changes(words: Iterable[str], base: Lexicon, new: Lexicon) -> list[WordChange]:
     """The words of `words` read differently alone by `base` and `new`, sorted by kind then word."""
     changes: list[WordChange] = []
     for word in words:
-        was = tuple(_complete_cut_words([word], base))
-        now = tuple(_complete_cut_words([word], new))
+        was = tuple(read_alone(word, base))
+        now = tuple(read_alone(word, new))
         if was == now:
             continue
         if now == (word,):

@@ -1145,9 +1145,20 @@ def _fewest(ways: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
     return [w for w in ways if len(w) == fewest]
 
 
+def word_meaning(word: str, lexicon: Lexicon) -> str:
+    """What the vocabulary says `word` means, as a comparable string (the same for two words of one meaning)."""
+    return repr(lexicon.phrases.get(word))
+
+
+def read_alone(word: str, lexicon: Lexicon) -> list[str]:
+    """The words a word standing alone is read as: itself, or the vocabulary words it was cut short from, mistyped
+    for or glued from (_complete_cut_words)."""
+    return _complete_cut_words([word], lexicon)
+
+
 def _alike(fits: list[str], lexicon: Lexicon) -> list[str]:
     """The first of `fits` when they all mean the same (SCREE: SCREEN or SCREENER; ABDOMNE: ABDOMEN or ABDOME)."""
-    return fits[:1] if len({repr(lexicon.phrases.get(w)) for w in fits}) == 1 else fits
+    return fits[:1] if len({word_meaning(w, lexicon) for w in fits}) == 1 else fits
 
 
 def _cut_short(word: str, lexicon: Lexicon) -> list[str]:
