@@ -4,7 +4,8 @@ Latin text is folded (NFKC, upper case, accents removed; Greek and Cyrillic in L
 whose punctuation carries meaning are rewritten (``W/O``, ``C+``, ``C-``, ``3+ VIEWS``, ``2-3 VIEWS``, ``&``), then
 split into words; a phrase of the vocabulary matches a run of consecutive words whose letters, joined without
 separators, equal the phrase's (so ``C-SPINE``, ``C SPINE`` and ``CSPINE`` are one entry, and ``C_A_P`` reads as
-``CAP``). Chinese is matched as substrings of each run of CJK characters. Overlaps are resolved longest first.
+``CAP``). Chinese, traditional characters written in simplified ones, is matched as substrings of each run of CJK
+characters. Overlaps are resolved longest first.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from pathlib import Path
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -97,11 +99,22 @@ def _romanised(run: str) -> str:
     return "".join(_ROMAN_LETTERS.get(c, c) for c in letters)
 
 
+def _read_traditional() -> dict[int, str]:
+    """vocabulary/traditional_characters.tsv (generate_traditional.py) as a str.translate table."""
+    path = Path(__file__).with_name("vocabulary") / "traditional_characters.tsv"
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()[2:] if line]
+    return {ord(traditional): simplified for traditional, simplified in rows}
+
+
+#: Traditional Chinese characters (and Taiwan and Hong Kong variants) -> simplified (頭顱 = 头颅).
+_TRADITIONAL = _read_traditional()
+
+
 def fold(text: str) -> str:
     """NFKC width folding, upper case, Latin letters without their accents (FÉMUR = FEMUR, MAŁEJ = MALEJ), Greek
-    and Cyrillic in Latin letters (`_ROMAN_LETTERS`)."""
+    and Cyrillic in Latin letters (`_ROMAN_LETTERS`), traditional Chinese characters in simplified ones."""
     text = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
-    folded = unicodedata.normalize("NFKC", text).upper()
+    folded = unicodedata.normalize("NFKC", text).upper().translate(_TRADITIONAL)
     folded = _GREEK_CYRILLIC.sub(lambda m: _romanised(m.group(0)), folded)
     return _LATIN_ACCENTED.sub(lambda m: _unaccented(m.group(0)), folded)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.harmonize.text import PhraseTable, compact, is_cjk, key, tokens
+from services.harmonize.vocabulary import generate_traditional
 
 
 @pytest.mark.parametrize(
@@ -20,6 +21,10 @@ from services.harmonize.text import PhraseTable, compact, is_cjk, key, tokens
         ("Thorax^CHEST_WITH (Adult)", ["THORAX", "CHEST", "WITH", "ADULT"]),
         ("胸部CT平扫+增强", ["胸部", "CT", "平扫", "PLUS", "增强"]),
         ("ＣＴ　ＣＨＥＳＴ", ["CT", "CHEST"]),  # full width
+        ("頭顱電腦斷層平掃", ["头颅电脑断层平扫"]),  # traditional characters read in simplified ones
+        ("頸椎 MRI 增強", ["颈椎", "MRI", "增强"]),
+        ("腹部超音波(偽影)", ["腹部超音波", "伪影"]),  # a Taiwan form (偽) through OpenCC's standard one (僞)
+        ("手臂抬高位", ["手臂抬高位"]),  # 抬: written alike in both scripts, left as it is
         ("IRM FÉMUR/CUISSE GAUCHE", ["IRM", "FEMUR", "CUISSE", "GAUCHE"]),  # accents folded away
         ("TK miednicy małej", ["TK", "MIEDNICY", "MALEJ"]),  # Ł is an L with a stroke, not a separator
         ("TS höfuð", ["TS", "HOFUD"]),  # Icelandic Ð: D
@@ -90,3 +95,13 @@ def test_a_word_joins_a_lone_letter_after_it_only_in_phrases_written_so() -> Non
 def test_only_chinese_characters_are_cjk() -> None:
     assert is_cjk("胸部") and not is_cjk("CHEST")
     assert not is_cjk("É") and not is_cjk("Ж") and not is_cjk("Ω")  # a Latin accent, Cyrillic and Greek are not
+
+
+def test_the_traditional_table_leaves_the_vocabulary_characters_and_simplifies_in_one_step() -> None:
+    """No character the vocabulary's hand-written files use is rewritten, and no simplified character is itself
+    rewritten again (the table is applied once)."""
+    table = generate_traditional.OUTPUT.read_text(encoding="utf-8").splitlines()[2:]
+    pairs = dict(line.split("\t") for line in table)
+    assert len(pairs) > 2500 and pairs["顱"] == "颅" and pairs["斷"] == "断"
+    assert not set(pairs) & generate_traditional.vocabulary_characters()
+    assert not set(pairs.values()) & set(pairs)
