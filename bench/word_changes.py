@@ -19,7 +19,8 @@ not the descriptions: the label sets' blind halves are not to be read.
 
 Usage (from the repository root): python -m bench.word_changes [--base REF]
 REF is a git revision whose services/harmonize/vocabulary is the base (default: the latest vocabulary-* tag
-reachable from HEAD); the new vocabulary is the working tree's. Exit status 0 whatever it finds.
+reachable from HEAD, or in a clone without tags the last commit that changed the vocabulary's VERSION); the new
+vocabulary is the working tree's. Exit status 0 whatever it finds.
 """
 
 from __future__ import annotations
@@ -121,8 +122,14 @@ def base_vocabulary(ref: str, into: Path) -> Path:
 
 
 def latest_vocabulary_tag() -> str:
-    """The latest vocabulary-* tag reachable from HEAD."""
-    return subprocess.run(["git", "-C", str(ROOT), "describe", "--tags", "--abbrev=0", "--match", "vocabulary-*"],
+    """The latest vocabulary-* tag reachable from HEAD; in a clone without those tags, the last commit that changed
+    the vocabulary's VERSION (the commit a version's tag is set on)."""
+    described = subprocess.run(["git", "-C", str(ROOT), "describe", "--tags", "--abbrev=0", "--match", "vocabulary-*"],
+                               capture_output=True, text=True)
+    if described.returncode == 0:
+        return described.stdout.strip()
+    version_file = (VOCABULARY_DIR / "VERSION").relative_to(ROOT).as_posix()
+    return subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%H", "--", version_file],
                           check=True, capture_output=True, text=True).stdout.strip()
 
 
@@ -148,7 +155,8 @@ def report(changes: Sequence[WordChange], descriptions: Sequence[tuple[str, str]
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--base", help="git revision of the base vocabulary (default: latest vocabulary-* tag)")
+    parser.add_argument("--base", help="git revision of the base vocabulary (default: the latest vocabulary-* tag, "
+                                       "else the last commit that changed VERSION)")
     args = parser.parse_args(argv)
     ref = args.base or latest_vocabulary_tag()
     descriptions = benchmark_descriptions()

@@ -50,6 +50,8 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"([颈胸腰])\s*[、/,]\s*(?=[颈胸腰](?:\s*[、/,]\s*[颈胸腰])*\s*椎)"), r"\1"),
     (re.compile(r"(?<![A-Z0-9])B\s*/\s*L(?![A-Z0-9])"), " BILATERAL "),  # B/L: both sides (India, the Gulf)
     (re.compile(r"(?<![A-Z0-9])T\s*型?管"), " T TUBE "),  # T管造影: a T-tube cholangiogram
+    (re.compile(r"(?<![A-Z0-9])X\s*光"), " X RAY "),  # X光: an X-ray (Taiwan, Hong Kong)
+    (re.compile(r"(有|无)\s*/\s*(有|无)"), r"\1\2"),  # 有/无造影剂: with and without
     (re.compile(r"电影\s*(?:\+|加|和|及|与)\s*(?:LGE|延迟强化)"), " CINE AND LGE "),  # 心脏MR电影+LGE
     (re.compile(r"(\d)\s*\+"), r"\1 PLUS "),  # 3+ VIEWS
     (re.compile(r"\+"), " PLUS "),

@@ -109,7 +109,7 @@ READINGS_BY_VERSION: dict[str, list[tuple[str, str, str]]] = {
         ("MR", "MRI BRACHIAL PLEXUS LEFT WO", "38833-0"),
         ("CT", "CT APPENDIX W CONTRAST", "36145-1"),
         ("CT", "CT ABD/PELVIS W CONTRAST (APPENDIX)", "36813-4"),  # an organ named beside two regions: theirs
-        ("DX", "XR MASTOIDS", "24830-2"),
+        ("DX", "XR MASTOID", "24830-2"),
         ("DX", "XR ZYGOMATIC ARCH RIGHT", "26174-3"),
         ("DX", "XR ACETABULUM LEFT", "26134-7"),
         ("DX", "XR HIP LEFT WITH PELVIS 2 VIEWS", "42685-8"),  # the hip and the pelvis: not their shared acetabulum
@@ -693,5 +693,39 @@ READINGS_BY_VERSION: dict[str, list[tuple[str, str, str]]] = {
         ("CT", "CT tal-għonq bil-kuntrast", "36235-0"),
         ("DX", "SOL EL GRAFİSİ AP-OBLİK", "26389-7"),
         ("MR", "HİPOFİZ MR DİNAMİK", "36238-4"),  # dinamik: dynamic, enhanced phases
+    ],
+    "4.93": [
+        ("CT", "頭部電腦斷層（無顯影劑）", "30799-1"),  # traditional characters; 電腦: a computer, not the brain
+        ("CT", "腎上腺電腦斷層", "36930-6"),
+        ("MR", "攝護腺磁振造影", "30675-3"),  # 攝護腺: the prostate (Taiwan)
+        ("MR", "踝關節磁振造影", "24538-1"),  # the 造影 of 磁振造影 (MRI): not an arthrogram
+        ("CT", "電腦斷層造影－有/無造影劑", "25045-6"),  # 有/無: with and without
+        ("MR", "磁振造影-有造影劑", "49507-7"),
+        ("DX", "胸部X光 正面及側面", "36643-5"),  # X光: an X-ray; frontal and lateral
+        ("DX", "腹部X光 平躺", "36550-2"),  # 平躺: supine (one view)
+        ("CT", "CT NASOPHARYNX (P+C)", "48443-6"),  # P+C: plain and contrast
+        ("US", "產科超音波（第二孕期）", "80866-7"),
+        ("NM", "心肌灌注掃描（運動）", "39730-7"),  # 運動: exercise, a stress study
+        ("NM", "全身骨骼掃描", "39818-0"),
+        ("CT", "冠狀動脈電腦斷層血管攝影", "79073-3"),
+        ("CT", "胸腔高解析度電腦斷層", "29252-4"),  # 高解析度: high resolution
+        ("MR", "肝臟磁振造影（含肝膽特異性顯影劑）", "36231-9"),  # a liver-specific agent: with contrast
+        ("MR", "胰膽管磁振造影", "37220-1"),
+        ("CT", "CT MASTOIDS", "46298-6"),  # a paired part in the plural: both sides
+        ("DX", "XR MASTOIDS", "26139-6"),
+        ("CT", "CT SCANOGRAM", "35973-7"),  # the legs' length
+        ("MR", "MRI TEMPORAL LOBE EPILEPSY PROTOCOL", "24590-2"),
+        ("CR", "X-RAY CALCANEUM LAT &  AXIAL", "36661-7"),
+        ("US", "US Abdomen (Health Screening)", "24558-9"),  # a health check package: no screening protocol
+        ("CT", "CT CISTERNOGRAPHY", "24725-4"),
+        ("US", "USG GUIDED PLEURAL TAPPING", "24662-9"),
+        ("NM", "DMSA SCAN", "41771-7"),  # DMSA: the kidneys
+        ("XA", "CAG + PTCA", "37174-0"),  # CAG: a coronary angiogram
+        ("CT", "TC CUORE CORONARIE", "79073-3"),
+        ("US", "Echographie obstetricale 2eme trimestre", "80866-7"),
+        ("US", "Ecografia obstètrica 20 setmanes", "80866-7"),
+        ("US", "ECHO DOPPLER VEINEUX MI", "30881-7"),  # MI: membre inférieur
+        ("CT", "CT Angiographie Hals-/Hirngefäße", "37498-3"),
+        ("MR", "RM cerebral sen contraste", "30657-1"),  # sen: Galician, without
     ],
 }
