@@ -80,9 +80,18 @@ def benchmark_descriptions(data: Path = DATA, probes: Path = PROBES) -> list[tup
     return found
 
 
-def words_in(descriptions: Iterable[str]) -> set[str]:
-    """The Latin words of at least SHORTEST_WORD letters in `descriptions`."""
-    return {t for d in descriptions for t in tokens(d) if len(t) >= SHORTEST_WORD and t.isascii() and t.isalpha()}
+def _latin_words(description: str) -> set[str]:
+    """The Latin words of at least SHORTEST_WORD letters in `description`."""
+    return {t for t in tokens(description) if len(t) >= SHORTEST_WORD and t.isascii() and t.isalpha()}
+
+
+def word_index(descriptions: Iterable[tuple[str, str]]) -> dict[str, set[tuple[str, str]]]:
+    """Each Latin word of at least SHORTEST_WORD letters -> the (source, description) pairs holding it."""
+    index: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for source, text in descriptions:
+        for word in _latin_words(text):
+            index[word].add((source, text))
+    return dict(index)
 
 
 def _meaning(reading: Sequence[str], lexicon: Lexicon) -> tuple[str, ...]:
@@ -133,23 +142,19 @@ def latest_vocabulary_tag() -> str:
                           check=True, capture_output=True, text=True).stdout.strip()
 
 
-def report(changes: Sequence[WordChange], descriptions: Sequence[tuple[str, str]]) -> list[str]:
+def report(changes: Sequence[WordChange], index: Mapping[str, set[tuple[str, str]]]) -> list[str]:
     """Lines naming each change, the number of distinct descriptions holding the word and the files they are in (not the
-    descriptions: the blind halves' rows are not to be read)."""
-    holding: Mapping[str, set[str]] = defaultdict(set)
-    texts: Mapping[str, set[str]] = defaultdict(set)
-    wanted = {c.word for c in changes}
-    for source, text in descriptions:
-        for word in set(tokens(text)) & wanted:
-            holding[word].add(source)
-            texts[word].add(text)
+    descriptions: the blind halves' rows are not to be read); `index` is word_index's."""
     lines: list[str] = []
     for kind in KINDS:
         of_kind = [c for c in changes if c.kind == kind]
         lines.append(f"{kind}: {len(of_kind)}")
         for c in of_kind:
-            lines.append(f"  {c.word}: {' '.join(c.base)} -> {' '.join(c.new)} ({len(texts[c.word])} descriptions: "
-                         f"{', '.join(sorted(holding[c.word]))})")
+            holding = index.get(c.word, set())
+            texts = {text for _, text in holding}
+            files = sorted({source for source, _ in holding})
+            lines.append(f"  {c.word}: {' '.join(c.base)} -> {' '.join(c.new)} ({len(texts)} descriptions: "
+                         f"{', '.join(files)})")
     return lines
 
 
@@ -163,10 +168,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         base = load_lexicon(base_vocabulary(ref, Path(tmp)))
     new = load_lexicon(VOCABULARY_DIR)
-    words = words_in(text for _, text in descriptions)
-    changes = word_changes(words, base, new)
-    print(f"words read alone, vocabulary at {ref} -> working tree: {len(words)} words, {len(changes)} changed")
-    print("\n".join(report(changes, descriptions)))
+    index = word_index(descriptions)
+    changes = word_changes(index, base, new)
+    print(f"words read alone, vocabulary at {ref} -> working tree: {len(index)} words, {len(changes)} changed")
+    print("\n".join(report(changes, index)))
     return 0
 
 

@@ -1113,7 +1113,7 @@ def _complete_cut_words(words: list[str], lexicon: Lexicon) -> list[str]:
         if len(word) < MIN_CUT_WORD or known:
             completed.append(word)
             continue
-        pairs = [way for way in _fewest(_glued_words(word, lexicon)) if not _cuts_into_stem(word, way, lexicon)]
+        pairs = _fewest(_glued_words(word, lexicon))
         if len(pairs) == 1:  # vocabulary words written as one (CHESTPA, PELVISAP, ABDPELVIS, PELVISBONEBIOPSY)
             completed += pairs[0]
             continue
@@ -1170,7 +1170,8 @@ def _cut_short(word: str, lexicon: Lexicon) -> list[str]:
 def _glued_words(word: str, lexicon: Lexicon) -> list[tuple[str, ...]]:
     """The ways `word` is two vocabulary (or silent) words written as one (the first of MIN_GLUED_PART letters or
     more; or a with word glued to a contrast word or after a vocabulary word), or, when it has at least
-    MIN_GLUED_WORD letters, two or three of MIN_GLUED_THREE letters or more."""
+    MIN_GLUED_WORD letters, two or three of MIN_GLUED_THREE letters or more; none that cuts into a vocabulary word
+    written with one stray letter after it (_cuts_into_stem)."""
     words = lexicon.glue_words
     ways: list[tuple[str, ...]] = []
     if word[:1] in lexicon.with_words and word[1:] in lexicon.contrast_words and len(word) > MIN_GLUED_PART:
@@ -1195,7 +1196,7 @@ def _glued_words(word: str, lexicon: Lexicon) -> list[tuple[str, ...]]:
         if len(word) >= MIN_GLUED_WORD:
             ways += [(head, rest[:j], rest[j:]) for j in range(MIN_GLUED_THREE, len(rest) - MIN_GLUED_THREE + 1)
                      if rest[:j] in words and rest[j:] in words]
-    return ways
+    return [way for way in ways if not _cuts_into_stem(word, way, lexicon)]
 
 
 def _mistyped(word: str, lexicon: Lexicon) -> list[str]:

@@ -37,8 +37,9 @@ def test_a_new_word_one_slip_from_a_read_slip_leaves_it_unread(tmp_path: Path, b
         word_changes.WordChange("PULMNARY", "left unread", ("PULMONARY",), ("PULMNARY",)),
         word_changes.WordChange("XYLOPHON", "newly read", ("XYLOPHON",), ("XYLOPHONE",)),
     ]
-    lines = word_changes.report(changes, [("a.csv", "CT PULMNARY ANGIO"), ("b.csv", "CT CHEST"),
-                                          ("b.csv", "PULMNARY CTA"), ("c.csv", "PULMNARY CTA")])
+    index = word_changes.word_index([("a.csv", "CT PULMNARY ANGIO"), ("b.csv", "CT CHEST"), ("b.csv", "PULMNARY CTA"),
+                                     ("c.csv", "PULMNARY CTA")])
+    lines = word_changes.report(changes, index)
     assert lines[:2] == ["left unread: 1", "  PULMNARY: PULMONARY -> PULMNARY (2 descriptions: a.csv, b.csv, c.csv)"]
     assert not any("ANGIO" in line for line in lines)  # the descriptions themselves are not shown
 
@@ -65,5 +66,7 @@ def test_the_benchmark_words_come_from_every_description_column() -> None:
     assert "midrc_StudyDescription_mapping_table.tsv" in sources
     assert "midrc_unmapped_StudyDescriptions.csv" in sources  # its column is StudyDescription
     assert "en_descriptions_1.csv" in sources
-    words = word_changes.words_in(["CT ABD/PELVIS W CONTRAST", "胸部CT平扫", "XR L4"])
-    assert words == {"PELVIS", "CONTRAST"}  # Latin words of four letters or more
+    index = word_changes.word_index([("a.csv", "CT ABD/PELVIS W CONTRAST"), ("b.csv", "胸部CT平扫"),
+                                     ("b.csv", "XR L4")])
+    assert index == {"PELVIS": {("a.csv", "CT ABD/PELVIS W CONTRAST")},
+                     "CONTRAST": {("a.csv", "CT ABD/PELVIS W CONTRAST")}}  # Latin words of four letters or more
