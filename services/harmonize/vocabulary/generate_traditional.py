@@ -7,9 +7,10 @@ Source: OpenCC's character dictionaries (Apache License 2.0, LICENSE.opencc), as
 opencc-python-reimplemented 0.1.7 ships them in opencc/dictionary/: TSCharacters.txt (traditional -> simplified,
 first choice), TWVariantsRev.txt and HKVariantsRev.txt (a Taiwan or Hong Kong form -> OpenCC's traditional form,
 taken on to its simplified character; a variant of a character OpenCC's dictionary does not simplify is left as
-it is). Left out: characters outside the CJK blocks text.py reads, and any character the vocabulary's hand-written
-files use as it is (a simplified character that is also another's traditional form: the vocabulary's reading
-stands; none at 0.1.7).
+it is) and JPVariants.txt read backwards (a Japanese form an input method may give, 増 for 增, when it is outside
+GB 2312 and stands for one traditional character). Left out: characters outside the CJK blocks text.py reads, and
+any character the vocabulary's hand-written files use as it is (a simplified character that is also another's
+traditional form: the vocabulary's reading stands; none at 0.1.7).
 
 Run: python -m services.harmonize.vocabulary.generate_traditional DICTIONARY_DIR [--check]
 (DICTIONARY_DIR: opencc/dictionary of `pip download opencc-python-reimplemented==0.1.7`; the runtime reads the TSV
@@ -24,7 +25,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "traditional_characters.tsv"
-SOURCE = ("OpenCC dictionaries TSCharacters.txt, TWVariantsRev.txt, HKVariantsRev.txt"
+SOURCE = ("OpenCC dictionaries TSCharacters.txt, TWVariantsRev.txt, HKVariantsRev.txt, JPVariants.txt"
           " (opencc-python-reimplemented 0.1.7)")
 #: The CJK blocks text.py reads (Extension A and the Unified Ideographs).
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -42,6 +43,22 @@ def _read_dictionary(path: Path) -> dict[str, str]:
     return pairs
 
 
+def _japanese_forms(path: Path) -> dict[str, str]:
+    """Japanese forms (増) -> OpenCC's traditional character (增), for the forms outside GB 2312 (not a character of
+    simplified Chinese text in its own right) that stand for one traditional character only."""
+    sources: dict[str, list[str]] = {}
+    for traditional, japanese in _read_dictionary(path).items():
+        sources.setdefault(japanese, []).append(traditional)
+    forms: dict[str, str] = {}
+    for japanese, originals in sources.items():
+        try:
+            japanese.encode("gb2312")
+        except UnicodeEncodeError:
+            if len(originals) == 1:
+                forms[japanese] = originals[0]
+    return forms
+
+
 def vocabulary_characters(directory: Path = HERE) -> set[str]:
     """The Chinese characters the vocabulary's hand-written YAML files use."""
     used: set[str] = set()
@@ -57,16 +74,25 @@ def table(dictionaries: Path, keep: set[str]) -> dict[str, str]:
     variants = _read_dictionary(dictionaries / "TWVariantsRev.txt")
     for key, value in _read_dictionary(dictionaries / "HKVariantsRev.txt").items():
         variants.setdefault(key, value)
+    japanese = _japanese_forms(dictionaries / "JPVariants.txt")
     pairs: dict[str, str] = {}
-    for character in sorted(set(simplified) | set(variants)):
+    for character in sorted(set(simplified) | set(variants) | set(japanese)):
         standard = variants.get(character, character)
         if standard != character and standard not in simplified:
             continue  # a variant of a character OpenCC writes alike in both scripts (抬, 擡): not a traditional one
+        if standard == character and character in japanese:
+            standard = japanese[character]  # 増 -> 增, written alike in both scripts
         target = simplified.get(standard, standard)
         target = simplified.get(target, target)  # 薴 -> 苧 -> 苎: simplified in one step
         if (len(character) == len(target) == 1 and target != character and character not in keep
                 and _CJK.fullmatch(character) and _CJK.fullmatch(target)):
             pairs[character] = target
+    for character, target in pairs.items():  # one step to the simplified character (戱 -> 戯 -> 戏: 戏)
+        seen = {character}
+        while target in pairs and target not in seen:
+            seen.add(target)
+            target = pairs[target]
+        pairs[character] = target
     return pairs
 
 

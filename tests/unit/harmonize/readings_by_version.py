@@ -728,4 +728,29 @@ READINGS_BY_VERSION: dict[str, list[tuple[str, str, str]]] = {
         ("CT", "CT Angiographie Hals-/Hirngefäße", "37498-3"),
         ("MR", "RM cerebral sen contraste", "30657-1"),  # sen: Galician, without
     ],
+    "4.94": [
+        ("US", "US SALINE INFUSION SONOHYSTEROGRAM", "30705-8"),  # the uterine cavity and tubes
+        ("DX", "XR FOREIGN BODY SURVEY", "43468-8"),  # no region of its own, not a bone survey
+        ("NM", "NM CYSTOGRAM", "25018-3"),  # a radionuclide cystogram: no contrast
+        ("DX", "AXR", "37636-8"),
+        ("RF", "Upper GI contrast study (malrotation)", "42459-8"),
+        ("DX", "XR AIRWAY 2 VIEWS", "42438-2"),  # a child's airway: the neck
+        ("RF", "FL NJ TUBE PLACEMENT", "30637-3"),
+        ("DX", "XR NG TUBE POSITION", "43468-8"),  # a tube's position checked on a film: no region said
+        ("RF", "FL WATER SOLUBLE CONTRAST ENEMA", "24669-4"),
+        ("US", "US Dating Scan", "11525-3"),
+        ("RF", "Pasaz przewodu pokarmowego", "42459-8"),
+        ("CT", "CTA vratnih in intrakranialnih arterij", "37498-3"),
+        ("NM", "Scintigrafija miokarda", "39650-7"),
+        ("CT", "КТ ОГК низькодозова", "29252-4"),  # low dose: the chest without contrast
+        ("DX", "RTG LS kralježnice AP i LL", "24970-6"),  # LL: latero-lateral
+        ("MR", "Koponya MR natív + KA", "24587-8"),  # KA: kontrasztanyag
+        ("MG", "Mammografia przesiewowa obu piersi", "26175-0"),
+        ("RF", "Хистеросалпингография", "25022-5"),
+        ("CT", "CTAG plicnice", "36147-7"),
+        ("CT", "Has-kismedence CT natív + KA", "42274-1"),
+        ("NM", "Perfuzijska scintigrafija pljuč", "39697-8"),
+        ("NM", "Сцинтиграфія кісток скелета", "39818-0"),
+        ("MR", "颈椎MR平扫+増强", "24937-5"),  # 増: the Japanese form of 增
+    ],
 }

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from services.harmonize.policy import VOCABULARY_DIR
 from services.harmonize.procedure import (
@@ -233,3 +234,30 @@ def test_a_chinese_word_typed_with_a_character_of_the_same_sound_is_read_as_the_
     assert _homophone_correction("压缩骨折", lexicon) is None  # 缩骨 (SUO GU) inside: not 锁骨, the clavicle
     assert _homophone_correction("前列线增生", lexicon) == "前列腺增生"  # three characters at the start
     assert {"椎", "锥"} <= {ch for ch, s in lexicon.syllables.items() if "ZHUI" in s}
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a mapping holding one key twice (PyYAML keeps the last silently)."""
+
+
+def _unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict[object, object]:
+    keys: set[object] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        assert key not in keys, f"{key} twice (line {key_node.start_mark.line + 1})"
+        keys.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+
+
+@pytest.mark.parametrize("path", sorted(VOCABULARY_DIR.glob("*.yaml")), ids=lambda p: p.name)
+def test_no_vocabulary_file_names_a_key_twice(path: Path) -> None:
+    """A second list under one key (a language block's NECK written twice) would replace the first unseen."""
+    yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+
+
+def test_the_unique_key_loader_refuses_a_key_twice() -> None:
+    with pytest.raises(AssertionError, match="NECK twice"):
+        yaml.load("languages:\n  x:\n    NECK: [A]\n    NECK: [B]\n", Loader=_UniqueKeyLoader)
