@@ -1778,7 +1778,7 @@ class ProcedureMapper:
         _join_qualifiers(reading, self.lexicon)
         if not self._named_together(reading.regions, families):
             refine_regions(reading, self.lexicon)
-        self._organs_as_their_region(reading)
+        self._organs_as_their_region(reading, families)
         modality_used = self._modality(reading, families, pet_ct_study={"CT", "PT"} <= study)
         if (modality_used == "PT+CT" and whole_study and others and "PT" not in others and "CT" in families
                 and not reading.qualifiers and not reading.purpose_passed_over):
@@ -1793,10 +1793,14 @@ class ProcedureMapper:
             apply_defaults(reading, modality_used, self.lexicon)
         return reading, modality_used, families
 
-    def _organs_as_their_region(self, reading: Reading) -> None:
-        """Organs of one region named together where no code names them so (LIVER_PANC): that region."""
+    def _organs_as_their_region(self, reading: Reading, families: frozenset[str]) -> None:
+        """Organs of one region named together where no code (of a modality the series may be: any when none is
+        known) names them so (LIVER_PANC; a cervical and a lumbar spine film): that region."""
         regions = frozenset(reading.regions)
-        if len(regions) < 2 or regions in self._region_sets:
+        if len(regions) < 2:
+            return
+        if regions in self._region_sets if not families else any(
+                regions in self._region_sets_by_modality.get(m, ()) for m in families):
             return
         parents = {r: self.lexicon.anatomy_parents.get(r, frozenset()) for r in regions}
         shared = frozenset.intersection(*parents.values())

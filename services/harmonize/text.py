@@ -48,6 +48,11 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r">\s*(?=\d)"), " GREATER THAN "),  # > 14 WKS
     # levels of the spine listed before one 椎 (颈、胸、腰椎; 颈/腰椎): written together (颈胸腰椎)
     (re.compile(r"([颈胸腰])\s*[、/,]\s*(?=[颈胸腰](?:\s*[、/,]\s*[颈胸腰])*\s*椎)"), r"\1"),
+    # the week of a pregnancy (孕22-26周, 孕12+3周): 14 weeks or more, or fewer, as the trimester codes split them
+    (re.compile(r"孕\s*(?:1[4-9]|[2-4]\d)\s*(?:\+\s*\d)?\s*(?:[-~～至到]\s*\d+\s*(?:\+\s*\d)?)?\s*周"),
+     " GE 14 WEEKS "),
+    (re.compile(r"孕\s*(?:1[0-3]|[1-9])\s*(?:\+\s*\d)?\s*(?:[-~～至到]\s*\d+\s*(?:\+\s*\d)?)?\s*周"),
+     " LESS THAN 14 WEEKS "),
     (re.compile(r"(?<![A-Z0-9])B\s*/\s*L(?![A-Z0-9])"), " BILATERAL "),  # B/L: both sides (India, the Gulf)
     (re.compile(r"(?<![A-Z0-9])T\s*型?管"), " T TUBE "),  # T管造影: a T-tube cholangiogram
     (re.compile(r"(?<![A-Z0-9])X\s*光"), " X RAY "),  # X光: an X-ray (Taiwan, Hong Kong)

@@ -753,4 +753,48 @@ READINGS_BY_VERSION: dict[str, list[tuple[str, str, str]]] = {
         ("NM", "Сцинтиграфія кісток скелета", "39818-0"),
         ("MR", "颈椎MR平扫+増强", "24937-5"),  # 増: the Japanese form of 增
     ],
+    "4.95": [
+        ("CT", "鼻咽+颈部CT增强", "24836-9"),  # the nasopharynx examined on its own, beside the neck
+        ("CT", "CT NASOPHARYNX AND NECK W CONTRAST", "24836-9"),
+        ("DX", "XR C SPINE AND L SPINE", "28613-8"),  # no radiograph code names both: the spine
+        ("CT", "CT C SPINE AND L SPINE WO", "83305-3"),  # a CT code names both: kept
+        ("US", "US Guided Ascitic Drain", "24559-7"),
+        ("CT", "CT SIM BREAST DIBH", "24627-2"),  # a breast's planning CT: of the chest
+        ("CT", "RT Planning CT Breast", "24627-2"),
+        ("CT", "CT Thorax low dose TLHC", "79086-5"),
+        ("NM", "NM GFR Measurement", "24776-7"),
+        ("RF", "Water soluble contrast swallow", "24678-5"),
+        ("NM", "NM LYMPHOSCINTIGRAPHY BREAST SENTINEL NODE", "81593-6"),
+        ("RF", "空气灌肠复位", "46357-0"),
+        ("MG", "乳腺钼靶定位(术前)", "24595-1"),
+        ("US", "宫内孕确认超声", "11525-3"),
+        ("US", "卵泡监测", "69390-3"),
+        ("XA", "房间隔缺损封堵术", "24752-8"),  # a device closure: the heart's cine
+        ("US", "四维彩超", "11525-3"),
+        ("US", "剖宫产切口超声", "24869-0"),
+        ("US", "肝胆脾超声", "24558-9"),
+        ("US", "肠套叠超声", "24558-9"),
+        ("CR", "双侧跟骨轴侧位", "48433-7"),
+        ("US", "宫颈机能超声评估", "11525-3"),
+        ("US", "妇科三维超声", "24869-0"),
+        ("US", "产科彩超(孕22-26周)", "80866-7"),  # 22 weeks: the second trimester
+        ("RF", "Микциона цистоуретрографија (МЦУГ)", "43559-4"),
+        ("RF", "Рентгеноскопия на стомах и дуоденум", "42459-8"),
+        ("MR", "MRI tal-irkoppa tax-xellug", "26257-6"),
+        ("NM", "Scintigrafija štitaste žlijezde", "30695-1"),
+        ("CR", "KEMIK YASI (SOL EL BILEK) GRAFISI", "26353-3"),
+        ("PT", "PET/BT TUM VUCUT (FDG)", "81555-5"),
+        ("CT", "TC a plamanilor", "24627-2"),
+        ("DX", "Рендген на лев скочен зглоб", "26098-4"),
+        ("CT", "TORAKS BT ANJIYOGRAFI", "36266-5"),
+        ("DX", "RTG lumbosakralne kičme AP i profil", "103228-3"),
+        ("DX", "Рентгенография на ляв глезен - фас и профил", "26386-3"),
+        ("US", "Ехография - фетална морфология", "11525-3"),
+        ("MR", "SERVIKAL MR", "24935-9"),
+        ("CT", "TC organelor cavitatii abdominale cu contrastare", "79103-8"),
+        ("CR", "Rg gambei drepte in 2 proiectii", "37815-8"),
+        ("XA", "KORONER ANJIYOGRAFI", "37174-0"),
+        ("MR", "MRI e shtyllës lumbosakrale", "24968-0"),
+        ("MR", "ЯМР на ЛС отдел на гръбначния стълб", "24968-0"),
+    ],
 }
