@@ -1797,10 +1797,7 @@ class ProcedureMapper:
         """Organs of one region named together where no code (of a modality the series may be: any when none is
         known) names them so (LIVER_PANC; a cervical and a lumbar spine film): that region."""
         regions = frozenset(reading.regions)
-        if len(regions) < 2:
-            return
-        if regions in self._region_sets if not families else any(
-                regions in self._region_sets_by_modality.get(m, ()) for m in families):
+        if len(regions) < 2 or self._a_code_names(regions, families):
             return
         parents = {r: self.lexicon.anatomy_parents.get(r, frozenset()) for r in regions}
         shared = frozenset.intersection(*parents.values())
@@ -1816,10 +1813,14 @@ class ProcedureMapper:
         shared = not parts and len(regions) > 1 and any(self.lexicon.common_parts.get(r) for r in regions)
         if not shared and (not parts or not parts <= self.lexicon.own_regions):
             return False
-        named = frozenset(regions)
+        return self._a_code_names(frozenset(regions), families)
+
+    def _a_code_names(self, regions: frozenset[str], families: frozenset[str]) -> bool:
+        """Whether a catalogue code of a modality the series may be (any when none is known) names exactly
+        `regions`."""
         if not families:
-            return named in self._region_sets
-        return any(named in self._region_sets_by_modality.get(m, ()) for m in families)
+            return regions in self._region_sets
+        return any(regions in self._region_sets_by_modality.get(m, ()) for m in families)
 
     def _learn_votes(self, rows: Iterable[TableRow]) -> dict[tuple[Any, ...], Counter[str]]:
         """For each reading of a table row's description, which codes MIDRC gave it (its conventions)."""

@@ -83,11 +83,10 @@ def table(dictionaries: Path, keep: set[str]) -> dict[str, str]:
         if standard == character and character in japanese:
             standard = japanese[character]  # 増 -> 增, written alike in both scripts
         target = simplified.get(standard, standard)
-        target = simplified.get(target, target)  # 薴 -> 苧 -> 苎: simplified in one step
         if (len(character) == len(target) == 1 and target != character and character not in keep
                 and _CJK.fullmatch(character) and _CJK.fullmatch(target)):
             pairs[character] = target
-    for character, target in pairs.items():  # one step to the simplified character (戱 -> 戯 -> 戏: 戏)
+    for character, target in pairs.items():  # one step to the simplified character (薴 -> 苧 -> 苎, 戱 -> 戯 -> 戏)
         seen = {character}
         while target in pairs and target not in seen:
             seen.add(target)
