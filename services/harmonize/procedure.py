@@ -812,10 +812,14 @@ def _read_text(text: str | None, header_families: Iterable[str], lexicon: Lexico
     # CHEVILLE G F/P: a lone letter after a paired part, the views said next
     lone_side_letter(words[:last], lambda i, nxt: after_paired_part(i) and set(nxt.means) <= {"views", "projections"}
                      and bool(nxt.means or nxt.implies.get("projections")))
-    for i, word in enumerate(words):  # RX GINOCCHIO DX 2P: the side after a paired part, not the modality's name
-        if (word in lexicon.sides_after_anatomy and modality_named[i] and after_paired_part(i)
+    for i, word in enumerate(words):  # RX GINOCCHIO DX 2P: the side after a paired part, not the modality's name;
+        # RODILLA DER: an abbreviation read nowhere else (German's article stands before the part)
+        if (word in lexicon.sides_after_anatomy and (modality_named[i] or not covered[i]) and after_paired_part(i)
                 and not reading.laterality):
             reading.laterality.add(lexicon.sides_after_anatomy[word])
+            if not covered[i] and word in reading.unread:
+                reading.unread.remove(word)
+                reading.phrases.append(word)
     _side_decubitus(reading, lexicon)
     counts = _view_counts(words, [not c for c in covered], lexicon)
     if counts is not None:
@@ -1334,7 +1338,11 @@ def refine_regions(reading: Reading, lexicon: Lexicon) -> None:
 
 
 def _has(reading: Reading, condition: str) -> bool:
-    """`views`, `projections`, `contrast`... said; `qualifiers.angio`: that value said or implied."""
+    """`views`, `projections`, `contrast`... said; `qualifiers.angio`: that value said or implied; `regions=HEAD`:
+    that region said and no other."""
+    if "=" in condition:
+        name, _, value = condition.partition("=")
+        return set(_attribute(reading, name) or ()) == {value}
     name, _, value = condition.partition(".")
     if name == "views":
         return reading.views.low is not None
@@ -1906,10 +1914,13 @@ class ProcedureMapper:
                                     ps[0].code))
         # among the closest codes, one that keeps the purpose said (angio, arthrogram...) comes before one that
         # drops it ("CTA Thoracic Aorta" before "CT Thoracic Aorta W contrast IV" for a thoracic aneurysm CTA)
+        # (FDG alone, a PET's usual tracer, does not bring one naming a region unsaid: "PET CT BRAIN FDG" is
+        # "PT Brain", not the head and neck's FDG code)
         kept = reading.qualifiers | {"PET"}  # and a PET/CT's PET ("PET-CT NATIV": "PT", not "CT ... WO contrast")
-        if scored and self.dropped(reading, scored[0][0]) & kept:
+        if scored and (dropped_kept := self.dropped(reading, scored[0][0]) & kept):
             _promote(scored, lambda p: ("UNSPECIFIED" not in p.regions or not reading.regions)
-                     and not self.dropped(reading, p) & kept)
+                     and not self.dropped(reading, p) & kept
+                     and not (dropped_kept == {"fdg"} and reading.regions and self.unsaid_regions(reading, p)))
         # so does a code of a region containing the several regions said before one naming a part unsaid beside
         # them (thoracolumbar spine: "MR Spine" before "MR Cervical and thoracic and lumbar spine")
         if scored and len(reading.regions) > 1 and (best_unsaid := self.unsaid_regions(reading, scored[0][0])):
