@@ -1914,13 +1914,20 @@ class ProcedureMapper:
                                     ps[0].code))
         # among the closest codes, one that keeps the purpose said (angio, arthrogram...) comes before one that
         # drops it ("CTA Thoracic Aorta" before "CT Thoracic Aorta W contrast IV" for a thoracic aneurysm CTA)
-        # (FDG alone, a PET's usual tracer, does not bring one naming a region unsaid: "PET CT BRAIN FDG" is
-        # "PT Brain", not the head and neck's FDG code)
+        # (one naming no region unsaid first: "腹主动脉MRA" is "MRA Abdominal vessels", not the thoracoabdominal
+        # aorta's; FDG alone, a PET's usual tracer, does not bring one naming a region unsaid: "PET CT BRAIN FDG"
+        # is "PT Brain", not the head and neck's FDG code)
         kept = reading.qualifiers | {"PET"}  # and a PET/CT's PET ("PET-CT NATIV": "PT", not "CT ... WO contrast")
         if scored and (dropped_kept := self.dropped(reading, scored[0][0]) & kept):
-            _promote(scored, lambda p: ("UNSPECIFIED" not in p.regions or not reading.regions)
-                     and not self.dropped(reading, p) & kept
-                     and not (dropped_kept == {"fdg"} and reading.regions and self.unsaid_regions(reading, p)))
+            def keeps_said(p: Procedure, *, within: bool) -> bool:
+                return (("UNSPECIFIED" not in p.regions or not reading.regions)
+                        and not self.dropped(reading, p) & kept
+                        and not ((within or dropped_kept == {"fdg"}) and reading.regions
+                                 and self.unsaid_regions(reading, p)))
+            first = scored[0][0]
+            _promote(scored, lambda p: keeps_said(p, within=True))
+            if scored[0][0] is first:
+                _promote(scored, lambda p: keeps_said(p, within=False))
         # so does a code of a region containing the several regions said before one naming a part unsaid beside
         # them (thoracolumbar spine: "MR Spine" before "MR Cervical and thoracic and lumbar spine")
         if scored and len(reading.regions) > 1 and (best_unsaid := self.unsaid_regions(reading, scored[0][0])):
