@@ -139,7 +139,8 @@ def test_silent_words_and_side_letters_name_no_vocabulary_phrase() -> None:
     # a phrase of some modalities only is silent in the others (BONE: a bone scan in a nuclear study, else a window)
     assert read_text("CT BONE CHEST", {"CT"}, lexicon).unread == []
     assert "bone_scan" in read_text("NM BONE WHOLE BODY", {"NM"}, lexicon).qualifiers
-    assert set(lexicon.side_letters) == {"L", "R", "D", "G", "AR"}  # D, G: droit, gauche; AR: the Greek αριστερό
+    assert set(lexicon.side_letters) == {"L", "R", "D", "G", "AR", "VA"}  # D, G: droit, gauche; AR: the Greek
+    # αριστερό; VA: the Swedish vänster
     assert set(lexicon.side_letters.values()) == {"left", "right"}
     regions = {m.phrase for word in lexicon.side_letters for m in lexicon.phrases.find([word])}
     assert not regions, regions
