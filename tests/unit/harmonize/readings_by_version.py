@@ -954,4 +954,18 @@ READINGS_BY_VERSION: dict[str, list[tuple[str, str, str]]] = {
         ("NM", "MYOKARDSCINTIGRAFI", "39716-6"),
         ("CT", "CT V A/P", "44115-4"),
     ],
+    "4.101": [
+        ("CT", "盘腔CT平扫", "30615-9"),
+        ("US", "US PELVIS TA AND TV", "42455-6"),
+        ("MG", "Mammografie rechts diagnostisch", "26348-3"),
+        ("CR", "Radiographie genou gauche 2 incidences", "26395-4"),
+        ("CR", "Rx tornozelo direito (2 incidencias)", "26387-1"),
+        ("CT", "Angio-TC polmonare", "36147-7"),
+        ("NM", "Scyntygrafia kośćca", "39818-0"),
+        ("CT", "Angio-TK tętnic szyjnych i mózgowych", "87856-1"),
+        ("CT", "TC CEREBRO SIN CIV", "30799-1"),
+        ("NM", "Myocardperfusiescintigrafie rust/stress", "39726-5"),
+        ("CT", "CTA plicnice", "36147-7"),
+        ("DX", "右膑骨轴位", "37777-0"),
+    ],
 }
