@@ -1527,13 +1527,14 @@ def read_catalogue(directory: Path = VOCABULARY_DIR, sources: Iterable[str] = CA
 # ---------------------------------------------------------------- scoring
 
 
-def _promote(scored: list[tuple[Procedure, Score]], keeps: Callable[[Procedure], bool]) -> None:
+def _promote(scored: list[tuple[Procedure, Score]], keeps: Callable[[Procedure], bool]) -> bool:
     """Move the first of the closest codes after the best (RERANKED) that keeps what `keeps` asks, and that the
-    description does not contradict, to the front."""
+    description does not contradict, to the front; whether one was moved."""
     keeper = next((i for i, (p, sc) in enumerate(scored[1:RERANKED], start=1) if not sc.contradicted and keeps(p)),
                   None)
     if keeper is not None:
         scored.insert(0, scored.pop(keeper))
+    return keeper is not None
 
 
 @dataclass(frozen=True)
@@ -1924,9 +1925,7 @@ class ProcedureMapper:
                         and not self.dropped(reading, p) & kept
                         and not ((within or dropped_kept == {"fdg"}) and reading.regions
                                  and self.unsaid_regions(reading, p)))
-            first = scored[0][0]
-            _promote(scored, lambda p: keeps_said(p, within=True))
-            if scored[0][0] is first:
+            if not _promote(scored, lambda p: keeps_said(p, within=True)):
                 _promote(scored, lambda p: keeps_said(p, within=False))
         # so does a code of a region containing the several regions said before one naming a part unsaid beside
         # them (thoracolumbar spine: "MR Spine" before "MR Cervical and thoracic and lumbar spine")
